@@ -421,3 +421,103 @@ export interface RuntimeServerView {
   readonly failedChecks: number; // chkfail
   readonly counters: Readonly<TrafficCounters>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Runtime control seams. Implemented by: backend core (ServerControl, BackendView), data plane
+// (FrontendView, ProxyRuntimeView), control plane (CheckControl). Everyone else codes against these.
+// ---------------------------------------------------------------------------------------------
+
+/** Server mutators used by checks, agent, stats page and runtime API. Each logs one line and counts. */
+export interface ServerControl extends RuntimeServerView {
+  /** Admin state: 'ready' clears forced maint and forced drain (haproxy `set server state ready`). */
+  setAdmin(state: 'ready' | 'drain' | 'maint', cause: ServerTransitionCause): void;
+  /** Operational state from checks/agent/forcing: 'up' enters slowstart ('starting') when configured. */
+  setOperational(next: 'up' | 'down' | 'stopping', cause: ServerTransitionCause): void;
+  /** User weight 0..256 (runtime `set server weight`, agent `N%`). */
+  setWeight(uweight: number, cause: ServerTransitionCause): void;
+  /** Returns haproxy's message, e.g. "IP changed from 'a' to 'b', port changed from 'x' to 'y' by 'stats socket command'". */
+  setAddr(addr: string, port: number | undefined, cause: ServerTransitionCause): string;
+  setMaxconn(maxconn: number): void;
+  /** Display state of the health / agent check (owned by the check scheduler). */
+  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined): void;
+  /** Kills every stream on this server with `flag`; returns how many. */
+  killSessions(flag: 'D' | 'K' | 'U'): number;
+  /** True if load balancing may pick it now (not down/maint/drain, eweight > 0). */
+  isUsable(): boolean;
+}
+
+export interface BackendView {
+  readonly name: string;
+  readonly id: number;
+  readonly section: ProxySection;
+  readonly servers: readonly ServerControl[];
+  readonly fullconn: number;
+  readonly counters: Readonly<TrafficCounters>;
+  /** Streams attached to the backend incl. queued ones (haproxy beconn). */
+  readonly beconn: number;
+  /** Backend queue length (not counting per-server queues). */
+  readonly queueLength: number;
+  readonly lastChangeMs: number;
+  findServer(nameOrId: string): ServerControl | undefined;
+  /** Total usable weight; 0 => backend DOWN. */
+  usableWeight(): number;
+}
+
+export interface FrontendView {
+  readonly name: string;
+  readonly id: number;
+  readonly section: ProxySection;
+  readonly counters: Readonly<TrafficCounters>;
+  readonly maxconn: number;
+  readonly status: 'OPEN' | 'STOP' | 'FULL';
+}
+
+/** Process-wide figures for `show info`, the stats page header and metrics. */
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly version: string;
+  readonly startedAt: number; // wall ms
+  readonly uptimeSec: number;
+  readonly nbthread: number;
+  readonly maxconn: number;
+  readonly currConns: number;
+  readonly cumConns: number;
+  readonly cumReq: number;
+  readonly node: string;
+}
+
+/** The running proxy as the control plane sees it. Maps are keyed by proxy name; listen sections appear in both. */
+export interface ProxyRuntimeView {
+  readonly config: ProxyConfig;
+  readonly backends: ReadonlyMap<string, BackendView>;
+  readonly frontends: ReadonlyMap<string, FrontendView>;
+  info(): ProcessInfo;
+  /** Proxies in declaration order (for stats output order). */
+  proxiesInOrder(): readonly { readonly name: string; readonly frontend?: FrontendView; readonly backend?: BackendView }[];
+}
+
+/** Control-plane operations the stats page and runtime API trigger on checks. */
+export interface CheckControl {
+  setHealthEnabled(server: ServerControl, enabled: boolean): void; // dhlth / ehlth, disable|enable health
+  setAgentEnabled(server: ServerControl, enabled: boolean): void; // dagent / eagent
+  /** hrunn / hnolb / hdown and `set server health up|stopping|down`. */
+  forceHealth(server: ServerControl, state: 'up' | 'stopping' | 'down'): void;
+  /** arunn / adown and `set server agent up|down`. */
+  forceAgent(server: ServerControl, state: 'up' | 'down'): void;
+}
+
+/** A fully read HTTP request handed to an internal service (stats page, Prometheus exporter). */
+export interface ServiceRequest {
+  readonly method: string;
+  readonly uri: string;
+  readonly version: string;
+  readonly header: (name: string) => string | undefined;
+  readonly body: Buffer;
+  readonly clientIp: string;
+}
+
+export interface ServiceResponse {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Buffer | string;
+}
