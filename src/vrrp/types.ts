@@ -266,6 +266,11 @@ export interface FsmConfig {
   readonly garp: GarpSettings;
   /** Our advert source address (primary IPv4 of the interface or unicast_src_ip) for the IP tie-break. */
   readonly srcIp: string;
+  /** (added by the protocol core) Set when the instance is in a vrrp_sync_group: the FSM then asks the
+   *  group (`wantState` actions) before leaving FAULT or becoming MASTER, see src/vrrp/sync-group.ts. */
+  readonly syncGroup?: string;
+  /** (added by the protocol core) VIPs marked `no_track`: a `vipMissing` event for them is ignored. */
+  readonly noTrackVips?: readonly string[];
 }
 
 export interface FsmState {
@@ -281,9 +286,21 @@ export interface FsmState {
   readonly masterDownDeadline?: number;
   /** preempt_delay bookkeeping: when lower-priority adverts may start being discarded. */
   readonly preemptDelayUntil?: number;
+  // --- optional fields added by the protocol core (src/vrrp/fsm*.ts); the runtime just passes them back ---
+  /** Base priority after an owner conflict (v2.2.7 lowers 255 to 254); absent = config's basePriority. */
+  readonly basePriority?: number;
+  /** Why the pending master-down timer will fire: no advert, a priority-0 advert, or preemption. */
+  readonly downCause?: 'timeout' | 'priority0' | 'preempt';
+  /** The fault that put (or will put, if raised before `start`) the instance in FAULT, for reason/detail. */
+  readonly lastFault?: { readonly source: string; readonly reason: TransitionReason; readonly detail?: string };
+  /** Sync-group members only: the state this instance wants ignoring the group (keepalived `wantstate`). */
+  readonly want?: 'BACKUP' | 'MASTER' | 'FAULT';
+  /** Sync-group members only: the last state the group told this member (`syncGroup` events). */
+  readonly groupState?: 'BACKUP' | 'MASTER' | 'FAULT';
 }
 
-export type TimerName = 'masterDown' | 'advert' | 'garpBurst' | 'garpRefresh';
+/** `garpLowerPrio` (added by the protocol core): delayed GARP burst after a lower-priority advert (garp_lower_prio_delay). */
+export type TimerName = 'masterDown' | 'advert' | 'garpBurst' | 'garpRefresh' | 'garpLowerPrio';
 
 /** Inputs to the FSM. `now` is the monotonic clock in ms; the FSM never reads a clock itself. */
 export type FsmEvent =
@@ -300,7 +317,13 @@ export type FsmEvent =
   | { readonly type: 'fault'; readonly now: number; readonly source: string; readonly reason: TransitionReason; readonly detail?: string }
   | { readonly type: 'faultCleared'; readonly now: number; readonly source: string; readonly detail?: string }
   | { readonly type: 'vipMissing'; readonly now: number; readonly address: string }
-  | { readonly type: 'syncGroup'; readonly now: number; readonly to: 'BACKUP' | 'MASTER' | 'FAULT'; readonly detail?: string }
+  | {
+      readonly type: 'syncGroup'; // produced by src/vrrp/sync-group.ts, never by the runtime directly
+      readonly now: number;
+      readonly to: 'BACKUP' | 'MASTER' | 'FAULT';
+      readonly detail?: string;
+      readonly reason?: TransitionReason; // (added) default 'sync-group'
+    }
   | { readonly type: 'shutdown'; readonly now: number; readonly reason: 'shutdown' | 'reload' };
 
 /** Outputs of the FSM, executed in order by the runtime (src/vrrp/instance.ts). */
@@ -318,7 +341,9 @@ export type FsmAction =
       readonly reason: TransitionReason;
       readonly detail?: string;
     }
-  | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly msg: string; readonly fields?: Record<string, unknown> };
+  | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly msg: string; readonly fields?: Record<string, unknown> }
+  /** (added by the protocol core) Sync-group members only: feed to src/vrrp/sync-group.ts; nothing to execute. */
+  | { readonly type: 'wantState'; readonly want: 'BACKUP' | 'MASTER' | 'FAULT' };
 
 export interface FsmResult {
   readonly state: FsmState;
