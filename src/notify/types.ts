@@ -1,5 +1,5 @@
 // Notify types only: the transition event the VRRP runtime hands to the one notify dispatcher.
-import type { MailSettings, NotifyScripts, TransitionReason, VrrpState } from '../vrrp/types.js';
+import type { MailSettings, NotifyScripts, TransitionReason, VrrpState, VrrpStatus } from '../vrrp/types.js';
 
 /**
  * One state change of an instance or a sync group, as the VRRP runtime observed it.
@@ -39,3 +39,9 @@ export interface NotifySink {
 }
 
 export type { MailSettings };
+
+/**
+ * Returns the VRRP runtime's current status for the scheduled report (instances, trackers).
+ * The daemon passes `() => status()`; a rejected or slow provider only degrades the report.
+ */
+export type StatusProvider = () => VrrpStatus | Promise<VrrpStatus>;
