@@ -48,3 +48,4 @@ export function reloadBackends(
   const removed = [...current.values()].filter((b) => !backends.has(b.name));
   return { backends, removed };
 }
+export { parseRequestCookies, applyResponseCookie, type CookieServer, type CookieStatus, type RequestCookieResult, type ResponseCookieInput, type ResponseCookieResult } from './cookie.js';
