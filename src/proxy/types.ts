@@ -501,9 +501,11 @@ export interface CheckControl {
   setHealthEnabled(server: ServerControl, enabled: boolean): void; // dhlth / ehlth, disable|enable health
   setAgentEnabled(server: ServerControl, enabled: boolean): void; // dagent / eagent
   /** hrunn / hnolb / hdown and `set server health up|stopping|down`. */
-  forceHealth(server: ServerControl, state: 'up' | 'stopping' | 'down'): void;
+  forceHealth(server: ServerControl, state: 'up' | 'stopping' | 'down', cause?: ServerTransitionCause): void;
   /** arunn / adown and `set server agent up|down`. */
-  forceAgent(server: ServerControl, state: 'up' | 'down'): void;
+  forceAgent(server: ServerControl, state: 'up' | 'down', cause?: ServerTransitionCause): void;
+  /** Optional: the server's admin flags changed (stats page / CLI); health checks pause or resume at once. */
+  adminChanged?(server: ServerControl): void;
 }
 
 /** A fully read HTTP request handed to an internal service (stats page, Prometheus exporter). */
