@@ -52,6 +52,8 @@ export interface AclConfig {
   readonly ignoreCase: boolean; // -i
   readonly matchMethod?: string; // -m str|beg|end|sub|reg|dom|found|ip ...
   readonly patterns: readonly string[];
+  /** `-f <file>` sources; their lines are already appended to `patterns` by the loader. */
+  readonly patternFiles?: readonly string[];
   readonly where: SourceRef;
 }
 
@@ -101,6 +103,8 @@ export interface CookieConfig {
   readonly domains: readonly string[];
   readonly maxidle?: number;
   readonly maxlife?: number;
+  /** No insert/prefix/rewrite word given: haproxy only reads the cookie the application sets (mode is then 'rewrite' by convention). */
+  readonly passive?: boolean;
   readonly where: SourceRef;
 }
 
@@ -178,6 +182,7 @@ export interface StatsConfig {
   readonly hideVersion: boolean;
   readonly adminRules: readonly Condition[]; // `stats admin if TRUE`
   readonly scopes: readonly string[];
+  readonly showLegends?: boolean;
   readonly where: SourceRef;
 }
 
@@ -267,6 +272,10 @@ export interface ProxySection {
   readonly healthCheck: HealthCheckConfig;
   readonly stats?: StatsConfig;
   readonly logs: readonly LogTarget[]; // resolved `log global` included
+  /** `http-request use-service prometheus-exporter [if|unless cond]` (frontends/listens). */
+  readonly promExporter?: { readonly cond?: Condition; readonly where: SourceRef };
+  /** `disabled` keyword: the proxy is parsed but not started. */
+  readonly disabled?: boolean;
   readonly where: SourceRef;
 }
 
@@ -294,6 +303,7 @@ export interface GlobalConfig {
   readonly daemon: boolean;
   readonly node?: string;
   readonly hardStopAfter?: number;
+  readonly masterWorker?: boolean;
 }
 
 export interface ProxyConfig {
