@@ -69,7 +69,7 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
     const masked = conds.length > 0 && MASKED.has(conds[conds.length - 1]!);
     if (lex.slashComment !== undefined && !masked) {
       sink.warn(file, lineno, 'slash-comment',
-        `'//' at position ${lex.slashComment} starts a comment here; haproxy would reject the rest of the line as arguments`,
+        `'//' at position ${lex.slashComment} is not a comment in haproxy (2.6 rejects the line); hapair ignores the rest of the line`,
         "use '#' for comments");
     }
     if (args.length === 0) continue;

@@ -73,9 +73,9 @@ function tcpModeAdjust(p: ProxySection, warn: (w: SourceRef, c: string, m: strin
   if (p.cookie) {
     warn(p.cookie.where, 'needs-http-mode', `cookie will be ignored for ${kind} '${p.name}' (needs 'mode http').`);
     delete out.cookie;
-    for (const s of p.servers) {
-      if (s.cookie !== undefined) warn(s.where, 'needs-http-mode', `${kind} '${p.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`);
-    }
+  }
+  for (const s of p.servers) {
+    if (s.cookie !== undefined) warn(s.where, 'needs-http-mode', `${kind} '${p.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`);
   }
   if (p.promExporter) {
     warn(p.promExporter.where, 'needs-http-mode', `'http-request' rules ignored for ${kind} '${p.name}' as they require HTTP mode.`);
