@@ -274,7 +274,7 @@ export function decodeIpv4Packet(buf: Uint8Array): DecodeResult {
     vrid: msg[1] as number,
     priority: msg[2] as number,
     addresses,
-    advertIntMs: v2 ? (msg[4] as number) * 1000 : (msg.readUInt16BE(4) & V3_INTERVAL_MASK) * 10,
+    advertIntMs: v2 ? (msg[5] as number) * 1000 : (msg.readUInt16BE(4) & V3_INTERVAL_MASK) * 10,
     authType: v2 ? (msg[4] as number) : 0,
     authData: v2 ? Buffer.from(msg.subarray(Math.min(authStart, msg.length), authStart + V2_AUTH_LEN)) : Buffer.alloc(0),
   };
