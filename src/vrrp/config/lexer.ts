@@ -102,29 +102,32 @@ export function lexKeepalived(text: string, file: string, rep: Reporter): LexIte
     const at = { file, line: lineNo };
     const d = decomment(lines[n]!.replace(/\r$/, ''));
     if (d.unterminated) rep.error(at, 'unterminated-quote', `unterminated quote in '${d.text}'`);
-    if (d.comment !== null) {
-      for (const brace of ['{', '}'] as const) {
-        if (d.comment.includes(brace)) items.push({ kind: 'comment-brace', brace, text: d.comment, file, line: lineNo });
-      }
-      if (d.gluedTo !== null && d.text.length > 0) {
-        rep.warn(at, 'comment-mid-word', `'${d.comment[0]}' right after '${d.gluedTo}' starts a comment (as in keepalived): the rest of the line is ignored`,
-          `put a blank before '${d.comment[0]}' if a comment was meant, otherwise quote the value or write \\${d.comment[0]}`);
-      }
+    if (d.comment !== null && d.gluedTo !== null && d.text.length > 0) {
+      rep.warn(at, 'comment-mid-word', `'${d.comment[0]}' right after '${d.gluedTo}' starts a comment (as in keepalived): the rest of the line is ignored`,
+        `put a blank before '${d.comment[0]}' if a comment was meant, otherwise quote the value or write \\${d.comment[0]}`);
     }
-    if (d.text === '') continue;
-    const inc = INCLUDE.exec(d.text);
-    if (inc) {
-      items.push({ kind: 'include', pattern: inc[1]!.trim(), file, line: lineNo });
-      continue;
+    lexContent(d.text, file, lineNo, items, rep);
+    // The comment ends the line, so its braces come after the line's own items.
+    for (const brace of ['{', '}'] as const) {
+      if (d.comment?.includes(brace)) items.push({ kind: 'comment-brace', brace, text: d.comment, file, line: lineNo });
     }
-    const unsupported = UNSUPPORTED_PREFIX.find((u) => u.test.test(d.text));
-    if (unsupported) {
-      rep.error(at, 'unsupported-syntax', `keepalived ${unsupported.what} is not supported by hapair: '${d.text}'`);
-      continue;
-    }
-    splitBraces(d.text, file, lineNo, items);
   }
   return items;
+}
+
+function lexContent(text: string, file: string, line: number, items: LexItem[], rep: Reporter): void {
+  if (text === '') return;
+  const inc = INCLUDE.exec(text);
+  if (inc) {
+    items.push({ kind: 'include', pattern: inc[1]!.trim(), file, line });
+    return;
+  }
+  const unsupported = UNSUPPORTED_PREFIX.find((u) => u.test.test(text));
+  if (unsupported) {
+    rep.error({ file, line }, 'unsupported-syntax', `keepalived ${unsupported.what} is not supported by hapair: '${text}'`);
+    return;
+  }
+  splitBraces(text, file, line, items);
 }
 
 function splitBraces(s: string, file: string, line: number, items: LexItem[]): void {
