@@ -59,7 +59,8 @@ export function fullHash(input: number): number {
   a = ((a + 0xd3a2646c) ^ (a << 9)) >>> 0;
   a = (a + 0xfd7046c5 + (a << 3)) >>> 0;
   a = (a ^ 0xb55a4f09 ^ (a >>> 16)) >>> 0;
-  return a;
+  // haproxy then multiplies by a large prime close to 3/4 of 2^32 to spread values around the ring.
+  return Math.imul(a, 3221225473) >>> 0;
 }
 
 const FUNCTIONS: Readonly<Record<HashType['fn'], (d: Uint8Array) => number>> = { sdbm, djb2, wt6, crc32 };
