@@ -97,6 +97,7 @@ export interface ProxyDraft {
   name: string;
   where: SourceRef;
   explicitId?: number;
+  explicitIdWhere?: SourceRef;
   mode: ProxyMode;
   binds: BindConfig[];
   maxconn?: number;

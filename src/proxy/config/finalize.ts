@@ -83,6 +83,9 @@ export function httpRules(req: HttpchkRequest | undefined, rules: readonly Check
         headers: r.headers, where: r.where, ...(r.body !== undefined ? { body: r.body } : base.body !== undefined ? { body: base.body } : {}),
       });
       merged = true;
+    } else if (r.kind === 'http-send') {
+      // Later sends are independent requests: unset fields take haproxy's defaults (OPTIONS / HTTP/1.0).
+      out.push({ ...r, method: r.method || HTTPCHK_DEFAULTS.method, uri: r.uri || HTTPCHK_DEFAULTS.uri, version: r.version || HTTPCHK_DEFAULTS.version });
     } else out.push(r);
   }
   if (!merged) {
@@ -134,7 +137,9 @@ export function finalize(files: readonly string[], global: GlobalDraft, drafts: 
   for (const d of drafts) {
     if (d.explicitId === undefined) continue;
     const prev = seenIds.get(d.explicitId);
-    if (prev) sink.error(d.where.file, d.where.line, 'duplicate-id', `${d.kind} ${d.name} reuses same custom id as ${prev.kind} ${prev.name} (declared at ${prev.where.file}:${prev.where.line}).`);
+    const w = d.explicitIdWhere ?? d.where;
+    const type = (x: ProxyDraft): string => (x.kind === 'listen' ? 'proxy' : x.kind);
+    if (prev) sink.error(w.file, w.line, 'duplicate-id', `${type(d)} ${d.name} reuses same custom id as ${type(prev)} ${prev.name} (declared at ${prev.where.file}:${prev.where.line}).`);
     else seenIds.set(d.explicitId, d);
   }
   const proxies: ProxySection[] = drafts.map((d, i) => {

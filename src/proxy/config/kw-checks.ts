@@ -242,7 +242,30 @@ export function parseHttpCheck(d: ProxyDraft, ctx: StmtCtx): void {
       ctx.error('bad-check-rule', `'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect'. but got '${sub ?? ''}'`);
       return;
   }
-  if (rule) d.check.httpRules.push(rule);
+  if (!rule) return;
+  if (d.check.type === 'http' && rule.kind !== 'comment') {
+    const err = httpSequenceError(d, rule);
+    if (err) {
+      ctx.error('bad-check-rule', `'http-check ${sub}' : ${err}.`);
+      return;
+    }
+  }
+  d.check.httpRules.push(rule);
+}
+
+/**
+ * tcpcheck_add_http_rule(): once `option httpchk` is active, an explicit rule must follow a sensible
+ * predecessor: send after connect (or first), expect after send/expect, connect after expect.
+ */
+function httpSequenceError(d: ProxyDraft, rule: CheckRule): string | undefined {
+  const rules = d.check.httpRules;
+  const last = rules[rules.length - 1];
+  const step = rules.length + 1;
+  if (!last) return undefined; // nothing yet, or only the implicit send of `option httpchk`
+  if (last.kind !== 'connect' && rule.kind === 'http-send') return `unable to add http-check send rule at step ${step} (missing connect rule)`;
+  if (last.kind !== 'http-send' && last.kind !== 'expect' && rule.kind === 'expect') return `unable to add http-check expect rule at step ${step} (missing send rule)`;
+  if (last.kind !== 'expect' && rule.kind === 'connect') return `unable to add http-check connect rule at step ${step} (missing expect rule)`;
+  return undefined;
 }
 
 /** `http-check send [meth M] [uri U] [ver V] [hdr N V]* [body S]`: unset fields come from `option httpchk`. */

@@ -74,7 +74,10 @@ const PROXY_KEYWORDS: Readonly<Record<string, KwSpec>> = {
     const r = parseIntArg(ctx.args[1], -0x7fffffff, 0x7fffffff);
     if (!r.ok) ctx.error('bad-value', `'id' expects an integer argument.`);
     else if (r.value <= 0) ctx.error('bad-value', 'custom id has to be > 0.');
-    else d.explicitId = r.value;
+    else {
+      d.explicitId = r.value;
+      d.explicitIdWhere = ctx.where;
+    }
   }, { inDefaults: false }),
   description: kw('ANY', () => undefined, { inDefaults: false }),
   disabled: kw('ANY', (d, ctx) => void (ctx.tooMany(0) || (d.disabled = true))),

@@ -24,11 +24,11 @@ const time = (key: 'inter' | 'fastinter' | 'downinter' | 'agentInter' | 'slowsta
   };
 
 const int = (key: 'rise' | 'fall' | 'weight' | 'maxconn' | 'minconn' | 'maxqueue' | 'errorLimit', kw: string, min: number, max: number) =>
-  (t: Target, v: string): string | undefined => {
+  (t: Target, v: string, _ctx: StmtCtx, name: string): string | undefined => {
     const r = parseIntArg(v, -0x7fffffff, 0x7fffffff);
     if (!r.ok) return `'${kw}' ${r.message}`;
     if (r.value < min || r.value > max) {
-      if (key === 'weight') return `weight of server is not within 0 and 256 (${v}).`;
+      if (key === 'weight') return `weight of server ${name} is not within 0 and 256 (${v}).`;
       if (min === 1) return `'${kw}' has to be > 0.`;
       return `'${kw}' value ${v} out of range [${min}..${max}]`;
     }
@@ -129,8 +129,8 @@ const REFUSED = new Set([
 ]);
 
 /** Applies `[params]` from args[from] onto `t`. Returns false after reporting an error. */
-function applyParams(t: Target, args: readonly string[], from: number, ctx: StmtCtx, name: string, isDefault: boolean): boolean {
-  const label = isDefault ? 'default-server' : `server ${name}`;
+function applyParams(t: Target, args: readonly string[], from: number, ctx: StmtCtx, name: string, isDefault: boolean, proxyName: string): boolean {
+  const label = isDefault ? 'default-server' : `server ${proxyName}/${name}`;
   for (let i = from; i < args.length; i++) {
     const kw = args[i]!;
     const spec = PARAMS[kw];
@@ -166,7 +166,7 @@ function applyParams(t: Target, args: readonly string[], from: number, ctx: Stmt
 
 export function parseDefaultServer(d: ProxyDraft, ctx: StmtCtx): void {
   const t: Target = { ...d.serverDefaults };
-  if (applyParams(t, ctx.args, 1, ctx, '', true)) d.serverDefaults = t;
+  if (applyParams(t, ctx.args, 1, ctx, '', true, d.name)) d.serverDefaults = t;
 }
 
 export function parseServer(d: ProxyDraft, ctx: StmtCtx): void {
@@ -193,7 +193,7 @@ export function parseServer(d: ProxyDraft, ctx: StmtCtx): void {
   }
   const t: Target = { ...d.serverDefaults };
   delete t.explicitId;
-  if (!applyParams(t, args, 3, ctx, name, false)) return;
+  if (!applyParams(t, args, 3, ctx, name, false, d.name)) return;
   const addr = a.addr;
   if (t.agentCheck && t.agentPort === undefined) {
     // haproxy 2.6: "server s does not have agent port. Agent check has been disabled." (fatal) [lab]

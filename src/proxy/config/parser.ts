@@ -151,7 +151,8 @@ export class DraftParser {
     const be = kind !== 'frontend';
     const other = this.st.proxies.find((p) => p.name === name && ((fe && p.kind !== 'backend') || (be && p.kind !== 'frontend')));
     if (other) {
-      ctx.error('duplicate-proxy', `${kind} '${name}' has the same name as ${other.kind} '${other.name}' declared at ${other.where.file}:${other.where.line}.`);
+      const type = (k: DraftKind): string => (k === 'listen' ? 'proxy' : k);
+      ctx.error('duplicate-proxy', `${type(kind)} '${name}' has the same name as ${type(other.kind)} '${other.name}' declared at ${other.where.file}:${other.where.line}.`);
     }
   }
 }
