@@ -115,6 +115,9 @@ export interface LeaveMaster {
   /** BACKUP only: master-down timer to arm (full interval, or skew after a deleted VIP). */
   readonly downMs?: number;
   readonly downCause?: FsmState['downCause'];
+  /** Sync members: what to report as wanted afterwards (default: FAULT for FAULT, BACKUP for BACKUP). A
+   *  member forced to FAULT by its group has no fault of its own, so it reports BACKUP. */
+  readonly want?: 'BACKUP' | 'FAULT';
 }
 
 /** Leave MASTER ([vrrp.c] vrrp_state_leave_master / vrrp_restore_interface): adverts, cancel timers, remove VIPs. */
@@ -126,7 +129,7 @@ export function leaveMaster(cfg: FsmConfig, s: FsmState, now: number, o: LeaveMa
   const left: FsmState = { ...s, state: o.to, preemptDelayUntil: undefined, masterDownDeadline: undefined, downCause: undefined };
   const steps: ((st: FsmState) => Out)[] = [emit(...actions)];
   if (o.to === 'BACKUP') steps.push((st) => armMasterDown(st, now, o.downMs ?? downIntervalOf(cfg, st), o.downCause ?? 'timeout'));
-  if (o.to !== 'STOP') steps.push((st) => want(cfg, st, o.to === 'FAULT' ? 'FAULT' : 'BACKUP'));
+  if (o.to !== 'STOP') steps.push((st) => want(cfg, st, o.want ?? (o.to === 'FAULT' ? 'FAULT' : 'BACKUP')));
   steps.push(emit(transition('MASTER', o.to, o.reason, o.detail)));
   return seq(left, ...steps);
 }

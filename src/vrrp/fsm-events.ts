@@ -107,7 +107,7 @@ export function onSyncGroup(cfg: FsmConfig, s0: FsmState, ev: Ev<'syncGroup'>): 
   const detail = ev.detail ?? `sync group ${cfg.syncGroup ?? ''} is ${ev.to}`;
   switch (ev.to) {
     case 'FAULT':
-      if (s.state === 'MASTER') return leaveMaster(cfg, s, ev.now, { to: 'FAULT', reason, detail, zeroAdverts: 1 });
+      if (s.state === 'MASTER') return leaveMaster(cfg, s, ev.now, { to: 'FAULT', reason, detail, zeroAdverts: 1, want: 'BACKUP' });
       if (s.state === 'BACKUP') return leaveBackup(s, 'FAULT', reason, detail);
       return unchanged(s);
     case 'BACKUP':
