@@ -135,3 +135,23 @@ export class ChunkedScanner {
     return CHUNKED_ERROR;
   }
 }
+
+/** Decodes a complete, already validated chunked body (framing + trailers) into its payload. Small bodies only
+ *  (internal services); returns undefined if the framing is not complete and valid. */
+export function decodeChunked(raw: Buffer): Buffer | undefined {
+  const out: Buffer[] = [];
+  let i = 0;
+  for (;;) {
+    const lf = raw.indexOf(LF, i);
+    if (lf < 1 || raw[lf - 1] !== CR) return undefined;
+    let size = 0;
+    let j = i;
+    for (; j < lf - 1 && HEXVAL[raw[j]!] !== 0; j++) size = size * 16 + (HEXVAL[raw[j]!]! - 1);
+    if (j === i) return undefined;
+    i = lf + 1;
+    if (size === 0) return Buffer.concat(out);
+    if (i + size + 2 > raw.length) return undefined;
+    out.push(raw.subarray(i, i + size));
+    i += size + 2;
+  }
+}

@@ -183,7 +183,7 @@ export class HeadParser {
         this.pos = this.scan = lf + 1;
         return this.finish();
       } else {
-        const r = this.headerLine(buf, pos, le);
+        const r = this.headerLine(buf, pos, le, lf + 1);
         if (r !== NEED_MORE) return r;
       }
       pos = this.scan = lf + 1;
@@ -236,7 +236,7 @@ export class HeadParser {
     return NEED_MORE;
   }
 
-  private headerLine(buf: Buffer, s: number, e: number): number {
+  private headerLine(buf: Buffer, s: number, e: number, next: number): number {
     const head = this.head;
     const c0 = buf[s]!;
     if (c0 === SP || c0 === HTAB) return this.fail(400, 'obs-fold');
@@ -259,6 +259,7 @@ export class HeadParser {
     h[b + 1] = nameEnd;
     h[b + 2] = vs;
     h[b + 3] = ve;
+    h[b + 4] = next;
     const kind = classifyHeader(buf, s, nameEnd);
     head.kind[n] = kind;
     head.n = n + 1;

@@ -1,0 +1,167 @@
+// `hapair proxy` lifecycle: load (refuse a bad config with file:line, nothing started), start the data plane and
+// the control plane, pid file, then signals: SIGHUP reload in place (a broken config is rejected and the old one
+// keeps serving), SIGUSR1 soft stop (stop accepting, drain, exit), SIGTERM/SIGINT fast stop.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../core/logger.js';
+import { createLogger } from '../core/logger.js';
+import { realClock, type Clock } from '../core/clock.js';
+import { errorMessage, isHaError } from '../core/errors.js';
+import { ConfigError, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { defaultRunDir, proxyControlSocket } from '../core/paths.js';
+import type { CheckControl, ProxyConfig, ProxyRuntimeView, ServiceRequest, ServiceResponse, StatsSocketConfig } from './types.js';
+import { loadProxyConfig, loadProxyConfigOrThrow } from './config/load.js';
+import { ProxyRuntime } from './runtime.js';
+import type { ServiceHooks } from './frontend-types.js';
+import { startChecks, type ChecksHandle } from './check/index.js';
+import { handleStatsRequest } from './stats/http.js';
+
+export interface DaemonOptions {
+  readonly files: readonly string[];
+  readonly runDir?: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Write diagnostics here (stderr by default). */
+  readonly stderr?: (text: string) => void;
+}
+
+type ApiStarter = (rt: ProxyRuntimeView, checks: CheckControl, sockets: readonly StatsSocketConfig[], deps: { logger: Logger }) => Promise<{ close(): Promise<void> }>;
+type MetricsHandler = (rt: ProxyRuntimeView, req: ServiceRequest) => Promise<ServiceResponse>;
+
+/** Control-plane modules that may not be present in every build are loaded by name at run time. */
+async function optionalImport<T>(rel: string, name: string, log: Logger): Promise<T | undefined> {
+  try {
+    const mod = (await import(new URL(rel, import.meta.url).href)) as Record<string, unknown>;
+    return mod[name] as T | undefined;
+  } catch (err) {
+    log.warn({ event: 'module-missing', module: rel, err: errorMessage(err) }, `${rel} not available: ${name} disabled`);
+    return undefined;
+  }
+}
+
+function logDiagnostics(log: Logger, items: readonly Diagnostic[], event: string): void {
+  for (const d of items) {
+    log[d.severity === 'error' ? 'error' : 'warn']({ event, file: d.file, line: d.line, code: d.code }, formatDiagnostic(d));
+  }
+}
+
+/** The runtime API sockets: the configured `stats socket`s, else <run-dir>/proxy.sock (admin, mode 0600) so that
+ *  `hapair ctl`, `hapair status` and `hapair proxy-alive` always find this node's proxy. */
+function apiSockets(config: ProxyConfig, runDir: string): StatsSocketConfig[] {
+  if (config.global.statsSockets.length) return [...config.global.statsSockets];
+  return [{ path: proxyControlSocket(runDir), mode: 0o600, level: 'admin', where: { file: '<default>', line: 0 } }];
+}
+
+/** Runs the proxy until it is stopped; resolves with the exit code. */
+export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
+  const log = opts.logger ?? createLogger({ name: 'proxy' });
+  const clock = opts.clock ?? realClock;
+  const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
+  const runDir = opts.runDir ?? defaultRunDir();
+  let config: ProxyConfig;
+  try {
+    const r = loadProxyConfigOrThrow(opts.files);
+    config = r.config;
+    logDiagnostics(log, r.warnings, 'config-warning');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      stderr(err.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n') + '\n');
+      logDiagnostics(log, err.diagnostics.filter((d) => d.severity === 'error'), 'config-error');
+      return 1;
+    }
+    stderr(`hapair proxy: ${errorMessage(err)}\n`);
+    return 1;
+  }
+
+  let checks: ChecksHandle | undefined;
+  const metrics = await optionalImport<MetricsHandler>('./metrics.js', 'handleMetricsRequest', log);
+  const startApi = await optionalImport<ApiStarter>('./api/server.js', 'startRuntimeApi', log);
+  const services: ServiceHooks = {
+    stats: (section, req) => handleStatsRequest({ runtime: rt, checks: checks!, section }, req),
+    metrics: metrics ? (req) => metrics(rt, req) : undefined,
+  };
+  const rt = new ProxyRuntime(config, { logger: log, clock, services });
+  try {
+    await rt.start();
+  } catch (err) {
+    stderr(`hapair proxy: ${errorMessage(err)}\n`);
+    log.error({ event: 'start-failed', code: isHaError(err) ? err.code : undefined }, errorMessage(err));
+    return 1;
+  }
+  checks = startChecks(rt, { logger: log, clock });
+  let sockets = apiSockets(config, runDir);
+  let api = startApi ? await startApi(rt, checks, sockets, { logger: log }).catch((err: unknown) => {
+    log.error({ event: 'api-failed', err: errorMessage(err) }, `runtime API not started: ${errorMessage(err)}`);
+    return undefined;
+  }) : undefined;
+  const pidFile = config.global.pidfile ?? path.join(runDir, 'proxy.pid');
+  try {
+    fs.mkdirSync(path.dirname(pidFile), { recursive: true });
+    fs.writeFileSync(pidFile, `${process.pid}\n`);
+  } catch (err) {
+    log.warn({ event: 'pidfile-failed', path: pidFile, err: errorMessage(err) }, `cannot write pid file ${pidFile}`);
+  }
+  const listening = [...rt.frontends.values()].map((f) => ({ frontend: f.name, addresses: f.boundAddresses() }));
+  log.info({ event: 'started', pid: process.pid, frontends: listening, backends: [...rt.backends.keys()] }, 'proxy started');
+
+  return new Promise<number>((resolve) => {
+    let reloading = Promise.resolve();
+    let stopping = false;
+    const reload = async (): Promise<void> => {
+      const r = loadProxyConfig(opts.files);
+      if (!r.config) {
+        logDiagnostics(log, r.diagnostics.filter((d) => d.severity === 'error'), 'reload-rejected');
+        log.error({ event: 'reload-failed' }, 'new configuration rejected; the running one keeps serving');
+        return;
+      }
+      logDiagnostics(log, r.diagnostics, 'config-warning');
+      try {
+        await rt.reload(r.config);
+      } catch (err) {
+        log.error({ event: 'reload-failed', err: errorMessage(err) }, `reload failed: ${errorMessage(err)}`);
+        return;
+      }
+      checks!.reload();
+      const next = apiSockets(r.config, runDir);
+      if (startApi && JSON.stringify(next) !== JSON.stringify(sockets)) {
+        await api?.close();
+        sockets = next;
+        api = await startApi(rt, checks!, sockets, { logger: log }).catch(() => undefined);
+      }
+      log.info({ event: 'reloaded', frontends: [...rt.frontends.keys()], backends: [...rt.backends.keys()] }, 'configuration reloaded');
+    };
+    const finish = async (soft: boolean): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ event: soft ? 'soft-stop' : 'stop' }, soft ? 'soft stop: draining' : 'stopping');
+      process.off('SIGHUP', onHup);
+      rt.stop(soft);
+      checks!.stop();
+      await api?.close().catch(() => undefined);
+      if (soft) {
+        const limit = config.global.hardStopAfter;
+        await Promise.race([rt.whenIdle(), ...(limit ? [new Promise((r) => setTimeout(r, limit))] : [])]);
+        rt.stop(false);
+      }
+      try {
+        if (fs.readFileSync(pidFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(pidFile);
+      } catch {
+        /* already gone */
+      }
+      log.info({ event: 'exit' }, 'proxy stopped');
+      process.off('SIGUSR1', onUsr1);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onTerm);
+      resolve(0);
+    };
+    const onHup = (): void => {
+      reloading = reloading.then(reload, reload);
+    };
+    const onUsr1 = (): void => void finish(true);
+    const onTerm = (): void => void finish(false);
+    process.on('SIGHUP', onHup);
+    process.on('SIGUSR1', onUsr1);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onTerm);
+  });
+}

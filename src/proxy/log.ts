@@ -1,0 +1,118 @@
+// Per-session / per-request log record with haproxy's tcplog/httplog fields (haproxy.md §1.5; configuration.txt
+// §8.2.2-8.2.3) and a JSON line + the familiar haproxy text line. Field names are stable (docs/proxy-logging.md).
+import type { Logger } from '../core/logger.js';
+
+/** Timers in ms; -1 = the event did not happen (haproxy prints -1 as well). */
+export interface StreamLog {
+  mode: 'tcp' | 'http';
+  clientIp: string;
+  clientPort: number;
+  /** Wall-clock ms: accept (tcp) or first byte of the request (http), haproxy %t / %tr. */
+  acceptWall: number;
+  frontend: string;
+  backend: string;
+  server: string;
+  /** Idle time before the request (keep-alive wait), ms. */
+  Ti: number;
+  /** Time to receive the full request head. */
+  TR: number;
+  /** Time waiting in queues. */
+  Tw: number;
+  /** Time to establish the server connection. */
+  Tc: number;
+  /** Time for the server to send the response head. */
+  Tr: number;
+  /** Active time of the request (TR start to last byte sent). */
+  Ta: number;
+  /** Whole session duration (tcp). */
+  Tt: number;
+  status: number;
+  /** Bytes sent to the client (%B) and received from it (%U). */
+  bytesOut: number;
+  bytesIn: number;
+  /** Termination state: 2 chars (tcp) or 4 chars (http: + cookie flags). */
+  term: string;
+  actconn: number;
+  feconn: number;
+  beconn: number;
+  srvConn: number;
+  retries: number;
+  redispatched: boolean;
+  srvQueue: number;
+  beQueue: number;
+  request?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
+
+/** haproxy's accept date format: 21/Nov/2025:07:06:00.123 (local time). */
+export function haproxyDate(ms: number): string {
+  const d = new Date(ms);
+  const msPart = String(d.getMilliseconds()).padStart(3, '0');
+  return `${p2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${msPart}`;
+}
+
+const t = (v: number): number => (v < 0 ? -1 : Math.round(v));
+
+/** The haproxy text line: httplog or tcplog layout. */
+export function logText(l: StreamLog): string {
+  const who = `${l.clientIp}:${l.clientPort} [${haproxyDate(l.acceptWall)}] ${l.frontend} ${l.backend}/${l.server}`;
+  const conns = `${l.actconn}/${l.feconn}/${l.beconn}/${l.srvConn}/${l.redispatched ? '+' : ''}${l.retries}`;
+  const queues = `${l.srvQueue}/${l.beQueue}`;
+  if (l.mode === 'http') {
+    const timers = `${t(l.TR)}/${t(l.Tw)}/${t(l.Tc)}/${t(l.Tr)}/${t(l.Ta)}`;
+    return `${who} ${timers} ${l.status} ${l.bytesOut} - - ${l.term} ${conns} ${queues} "${l.request ?? '<BADREQ>'}"`;
+  }
+  return `${who} ${t(l.Tw)}/${t(l.Tc)}/${t(l.Tt)} ${l.bytesOut} ${l.term} ${conns} ${queues}`;
+}
+
+/** Stable JSON fields (see docs/proxy-logging.md). */
+export function logFields(l: StreamLog): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    event: l.mode === 'http' ? 'http-request' : 'tcp-session',
+    client_ip: l.clientIp,
+    client_port: l.clientPort,
+    accept_date: new Date(l.acceptWall).toISOString(),
+    frontend: l.frontend,
+    backend: l.backend,
+    server: l.server,
+    Tw: t(l.Tw),
+    Tc: t(l.Tc),
+    bytes_read: l.bytesOut,
+    bytes_uploaded: l.bytesIn,
+    termination_state: l.term,
+    actconn: l.actconn,
+    feconn: l.feconn,
+    beconn: l.beconn,
+    srv_conn: l.srvConn,
+    retries: l.retries,
+    redispatched: l.redispatched,
+    srv_queue: l.srvQueue,
+    backend_queue: l.beQueue,
+  };
+  if (l.mode === 'http') {
+    base.Ti = t(l.Ti);
+    base.TR = t(l.TR);
+    // Tq (haproxy 1.x) = idle + request receive time.
+    base.Tq = l.TR < 0 ? -1 : t(Math.max(0, l.Ti) + l.TR);
+    base.Tr = t(l.Tr);
+    base.Ta = t(l.Ta);
+    base.Tt = t(l.Ta < 0 ? -1 : Math.max(0, l.Ti) + l.Ta);
+    base.status = l.status;
+    base.request = l.request ?? '<BADREQ>';
+  } else {
+    base.Tt = t(l.Tt);
+  }
+  return base;
+}
+
+/** Emits one line for a finished session/request. */
+export function emitLog(logger: Logger, l: StreamLog): void {
+  logger.info(logFields(l), logText(l));
+}
+
+/** haproxy termination-state first char (who/what ended the session). */
+export type TermCause = '-' | 'C' | 'S' | 'P' | 'L' | 'R' | 'I' | 'D' | 'K' | 'U' | 'c' | 's';
+/** Second char: session state at that moment. */
+export type TermPhase = '-' | 'R' | 'Q' | 'C' | 'H' | 'D' | 'L' | 'T';

@@ -1,0 +1,183 @@
+// The running proxy (implements ProxyRuntimeView): backends from the backend core, frontends with their
+// listeners, the idle server-connection pool, process counters; start, reload in place, soft/hard stop.
+import fs from 'node:fs';
+import type { Logger } from '../core/logger.js';
+import type { Clock } from '../core/clock.js';
+import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView } from './types.js';
+import { createBackends, reloadBackends, type Backend } from './backend/index.js';
+import { Frontend } from './frontend.js';
+import { IdlePool } from './http/pool.js';
+import type { EngineDeps, GlobalState, ServiceHooks } from './frontend-types.js';
+
+export const VERSION = '0.1.0';
+
+/** haproxy derives the global maxconn from the fd limit when unset: about half the descriptors, at least 100
+ *  (haproxy.md §1.5 "maxconn"). */
+export function derivedGlobalMaxconn(nbthread = 1): number {
+  let soft = 1024;
+  try {
+    const m = /Max open files\s+(\d+|unlimited)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    if (m && m[1] !== 'unlimited') soft = Number(m[1]);
+    else if (m) soft = 1_048_576;
+  } catch {
+    // not Linux: keep the conservative default
+  }
+  return Math.max(100, Math.floor((soft - 3 * nbthread - 16) / 2));
+}
+
+export interface RuntimeDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly services?: ServiceHooks;
+  /** Share of the global/frontend maxconn this process enforces (nbthread workers); default 1. */
+  readonly share?: { readonly index: number; readonly count: number };
+}
+
+export class ProxyRuntime implements ProxyRuntimeView {
+  config: ProxyConfig;
+  backends = new Map<string, Backend>();
+  readonly frontends = new Map<string, Frontend>();
+  readonly pool = new IdlePool();
+  readonly global: GlobalState = { actconn: 0, cumConns: 0, cumReq: 0, stopping: false };
+  readonly services: ServiceHooks;
+  readonly startedAt = Date.now();
+  private retired: Backend[] = [];
+  private readonly log: Logger;
+  private readonly deps: RuntimeDeps;
+  private readonly engine: EngineDeps;
+
+  constructor(config: ProxyConfig, deps: RuntimeDeps) {
+    this.config = config;
+    this.deps = deps;
+    this.log = deps.logger;
+    this.services = deps.services ?? {};
+    const self = this;
+    this.engine = {
+      backend: (name) => self.backends.get(name),
+      pool: this.pool,
+      get services() {
+        return self.services;
+      },
+      global: this.global,
+    };
+  }
+
+  /** Process-wide maxconn (configured, else derived from the fd limit), divided among workers. */
+  get globalMaxconn(): number {
+    const total = this.config.global.maxconn ?? derivedGlobalMaxconn(this.config.global.nbthread);
+    return this.share(total);
+  }
+
+  private share(total: number): number {
+    const s = this.deps.share;
+    if (!s || s.count <= 1) return total;
+    return Math.max(1, Math.ceil(total / s.count));
+  }
+
+  /** Creates backends and binds every frontend; throws (nothing left listening) if a bind fails. */
+  async start(): Promise<void> {
+    this.backends = createBackends(this.config, { logger: this.log, clock: this.deps.clock });
+    try {
+      for (const p of this.config.proxies) {
+        if (p.kind === 'backend' || p.disabled) continue;
+        const fe = this.newFrontend(p);
+        this.frontends.set(p.name, fe);
+        await fe.bindAll();
+      }
+    } catch (err) {
+      this.stop(false);
+      throw err;
+    }
+  }
+
+  private newFrontend(p: ProxyConfig['proxies'][number]): Frontend {
+    return new Frontend(p, this.engine, {
+      logger: this.log,
+      globalMaxconn: () => this.globalMaxconn,
+      slotFreed: () => this.slotFreed(),
+    });
+  }
+
+  private slotFreed(): void {
+    for (const fe of this.frontends.values()) fe.pump();
+    if (this.retired.length) this.reapRetired();
+  }
+
+  /**
+   * Reload in place with an already validated config: backends that remain keep server state (backend core),
+   * frontends that remain keep their listening sockets; new ones start; removed ones stop accepting and finish.
+   */
+  async reload(config: ProxyConfig): Promise<void> {
+    this.config = config;
+    const { backends, removed } = reloadBackends(this.backends, config, { logger: this.log, clock: this.deps.clock });
+    this.backends = backends;
+    for (const b of removed) {
+      this.pool.closeAll();
+      this.retired.push(b);
+    }
+    const wanted = new Map(config.proxies.filter((p) => p.kind !== 'backend' && !p.disabled).map((p) => [p.name, p]));
+    for (const [name, fe] of this.frontends) {
+      if (wanted.has(name)) continue;
+      fe.stop(true);
+      this.frontends.delete(name);
+    }
+    for (const [name, section] of wanted) {
+      const fe = this.frontends.get(name);
+      if (fe) await fe.reconfigure(section);
+      else {
+        const nfe = this.newFrontend(section);
+        this.frontends.set(name, nfe);
+        await nfe.bindAll();
+      }
+    }
+    this.reapRetired();
+  }
+
+  private reapRetired(): void {
+    this.retired = this.retired.filter((b) => {
+      if (b.beconn > 0) return true;
+      b.close();
+      return false;
+    });
+  }
+
+  /** Soft stop (SIGUSR1): stop accepting, let requests finish. Hard stop (SIGTERM): drop everything. */
+  stop(soft: boolean): void {
+    this.global.stopping = true;
+    for (const fe of this.frontends.values()) fe.stop(soft);
+    this.pool.closeAll();
+    if (!soft) for (const b of this.backends.values()) b.close();
+  }
+
+  /** Resolves when every frontend has no session left. */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.frontends.values()].map((f) => f.whenIdle()));
+  }
+
+  // ---- ProxyRuntimeView -------------------------------------------------------------------------------
+  info(): ProcessInfo {
+    return {
+      pid: process.pid,
+      version: VERSION,
+      startedAt: this.startedAt,
+      uptimeSec: Math.floor((Date.now() - this.startedAt) / 1000),
+      nbthread: this.config.global.nbthread,
+      maxconn: this.globalMaxconn,
+      currConns: this.global.actconn,
+      cumConns: this.global.cumConns,
+      cumReq: this.global.cumReq,
+      node: this.config.global.node ?? (process.env.HOSTNAME || 'hapair'),
+    };
+  }
+
+  proxiesInOrder(): readonly { readonly name: string; readonly frontend?: FrontendView; readonly backend?: BackendView }[] {
+    const out: { name: string; frontend?: FrontendView; backend?: BackendView }[] = [];
+    for (const p of this.config.proxies) {
+      const frontend = this.frontends.get(p.name);
+      const backend = p.kind === 'frontend' ? undefined : this.backends.get(p.name);
+      if (!frontend && !backend) continue;
+      out.push({ name: p.name, frontend, backend });
+    }
+    return out;
+  }
+}
