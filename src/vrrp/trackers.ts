@@ -78,6 +78,22 @@ export class ScriptTrackers {
     }
   }
 
+  /** Reload: carry a script's hysteresis state over from the previous run (only when the script is unchanged). */
+  adopt(name: string, state: ScriptState): void {
+    const e = this.entries.get(name);
+    if (e?.runner) e.state = state;
+  }
+
+  /** True once every script has produced a result (or is disabled). */
+  allReported(): boolean {
+    return [...this.entries.values()].every((e) => e.state.counter.status !== null);
+  }
+
+  /** The longest timeout of any script, to bound how long start-up waits for first results. */
+  maxTimeoutMs(): number {
+    return Math.max(0, ...[...this.entries.values()].map((e) => e.runner?.spec.timeoutMs ?? 0));
+  }
+
   start(): void {
     for (const e of this.entries.values()) e.runner?.start();
   }

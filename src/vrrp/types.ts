@@ -398,4 +398,7 @@ export interface VrrpStatus {
   readonly configFile: string;
   readonly startedAt: string;
   readonly instances: readonly InstanceStatus[];
+  /** (added by the runtime) Packets dropped before any instance could claim them (undecodable without a
+   *  known VRID, or a VRID not configured on that interface), per interface and reason. */
+  readonly unmatched?: Readonly<Record<string, Readonly<Partial<Record<RejectReason, number>>>>>;
 }

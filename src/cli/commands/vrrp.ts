@@ -1,8 +1,91 @@
-// `hapair vrrp` (placeholder until its subsystem lands).
-import { HaError } from '../../core/errors.js';
+// `hapair vrrp -f FILE`: runs the VRRP daemon in the foreground; signals: TERM/INT stop, HUP reload, USR1 dump.
+import { parseArgs } from 'node:util';
+import { HaError, errorMessage, isHaError } from '../../core/errors.js';
+import { ConfigError, formatDiagnostic } from '../../core/diagnostics.js';
+import { createLogger } from '../../core/logger.js';
+import { DEFAULT_KEEPALIVED_CONF, defaultRunDir } from '../../core/paths.js';
 
-export const usage = 'usage: hapair vrrp [options]';
+export const usage = `usage: hapair vrrp [-f FILE] [--run-dir DIR] [--log-level LEVEL] [--dont-release-vips]
 
-export async function main(_argv: string[]): Promise<number> {
-  throw new HaError('EUSAGE', "'vrrp' is not implemented yet");
+Runs the VRRP advertiser (keepalived-compatible) for the vrrp_instances of FILE
+(default ${DEFAULT_KEEPALIVED_CONF}). Needs root (or CAP_NET_RAW + CAP_NET_ADMIN).
+
+  -f, --config FILE       keepalived.conf to run
+  --run-dir DIR           control socket (vrrp.sock), pid file and state dumps (default ${defaultRunDir()})
+  --log-level LEVEL       pino level: trace, debug, info, warn, error (default info)
+  --dont-release-vips     leave VIPs in place on stop (keepalived -V)
+
+Signals: SIGTERM/SIGINT stop (masters send priority 0 and remove VIPs), SIGHUP reloads the
+configuration (errors keep the running one), SIGUSR1 writes <run-dir>/vrrp-state.json.`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'f' },
+        'run-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'dont-release-vips': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new HaError('EUSAGE', `${errorMessage(err)}\n${usage}`);
+  }
+  const configFile = values.config ?? DEFAULT_KEEPALIVED_CONF;
+  const runDir = values['run-dir'] ?? defaultRunDir();
+  const logger = createLogger({ name: 'vrrp', ...(values['log-level'] ? { level: values['log-level'] } : {}) });
+  // The daemon (and the native socket addon) is loaded only once arguments are known to be fine.
+  const { VrrpDaemon } = await import('../../vrrp/daemon.js');
+  let daemon;
+  try {
+    daemon = await VrrpDaemon.start({ configFile, runDir, logger, dontReleaseVips: values['dont-release-vips'] === true });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+      logger.error({ event: 'config-error', code: 'ECONFIG', file: configFile }, 'configuration has errors; nothing started');
+      return 1;
+    }
+    const code = isHaError(err) ? err.code : 'EUNEXPECTED';
+    logger.error({ event: 'start-failed', code, err: errorMessage(err) }, 'hapair vrrp could not start');
+    process.stderr.write(`hapair vrrp: ${errorMessage(err)} [${code}]\n`);
+    return 1;
+  }
+  const d = daemon;
+  // A bug must not crash the advertiser and strand VIPs: log it and keep serving (instances fault themselves).
+  process.on('uncaughtException', (err) => logger.error({ event: 'uncaught', err: errorMessage(err), stack: err.stack }, 'unexpected error'));
+  process.on('unhandledRejection', (err) => logger.error({ event: 'uncaught', err: errorMessage(err) }, 'unhandled rejection'));
+  process.on('SIGHUP', () => {
+    logger.info({ event: 'signal', signal: 'SIGHUP' }, 'reloading configuration');
+    d.reload().catch((err) => logger.error({ event: 'reload-failed', err: errorMessage(err) }, 'reload failed'));
+  });
+  process.on('SIGUSR1', () => {
+    try {
+      d.writeStateDump();
+    } catch (err) {
+      logger.error({ event: 'state-dump-failed', err: errorMessage(err) }, 'cannot write state dump');
+    }
+  });
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ event: 'signal', signal }, 'stopping');
+      // Exit even if a stray handle (a lingering arping) would keep the loop alive.
+      const exit = (code: number) => {
+        resolve(code);
+        setTimeout(() => process.exit(code), 300).unref();
+      };
+      d.stop().then(
+        () => exit(0),
+        (err) => {
+          logger.error({ event: 'stop-failed', err: errorMessage(err) }, 'stop failed');
+          exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 }
