@@ -198,7 +198,7 @@ function completeGarp(d: InstanceDraft, global: GlobalDefs, g: GlobalDraft): Gar
 
 function completeAuth(d: InstanceDraft, version: 2 | 3, rep: Reporter): InstanceConfig['auth'] {
   const a = d.auth;
-  if (!a || (a.type === undefined && a.pass === undefined)) return undefined;
+  if (!a || a.type === 'invalid' || (a.type === undefined && a.pass === undefined)) return undefined; // invalid: already reported
   if (version === 3) {
     rep.warn(a.where, 'auth-v3-ignored', 'VRRP version 3 has no authentication: this block is ignored (as keepalived)', 'remove the authentication block (or use version 2 on both nodes)');
     return undefined;

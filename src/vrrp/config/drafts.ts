@@ -96,7 +96,7 @@ export interface InstanceDraft {
   nopreemptWhere?: SourceRef;
   preemptDelayUs?: number;
   preemptDelayWhere?: SourceRef;
-  auth?: { type?: 'PASS' | 'AH'; pass?: string; where: SourceRef; passWhere?: SourceRef };
+  auth?: { type?: 'PASS' | 'AH' | 'invalid'; pass?: string; where: SourceRef; passWhere?: SourceRef };
   vips: VipConfig[];
   excludedVips: VipConfig[];
   trackScripts: TrackScriptDraft[];

@@ -124,7 +124,10 @@ const AUTH_BLOCK: BlockSpec<InstanceDraft> = {
       handle: (node, inst, rep) => {
         const t = node.args[0];
         if (t === 'PASS' || t === 'AH') inst.auth!.type = t;
-        else rep.error(node, 'invalid-value', `auth_type: unknown authentication type '${t}' (PASS or AH, upper case)`);
+        else {
+          rep.error(node, 'invalid-value', `auth_type: unknown authentication type '${t}' (PASS or AH, upper case)`);
+          inst.auth!.type = 'invalid';
+        }
       },
     },
     auth_pass: {

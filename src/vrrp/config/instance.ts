@@ -136,12 +136,14 @@ const TABLE: KeywordTable<InstanceDraft> = {
   dont_track_primary: { maxArgs: 0, handle: (_n, inst) => void (inst.dontTrackPrimary = true) },
   track_script: { block: 'required', maxArgs: 0, handle: (n, inst, rep) => trackScriptBlock(n, inst.trackScripts, inst.seq, rep) },
   track_interface: { block: 'required', maxArgs: 0, handle: (n, inst, rep) => trackInterfaceBlock(n, inst.trackInterfaces, rep) },
-  mcast_src_ip: { minArgs: 1, maxArgs: 1, handle: (n, inst, rep) => { inst.mcastSrcIp = ipv4Arg(n, rep) ?? inst.mcastSrcIp; inst.srcWhere = whereOf(n); } },
+  mcast_src_ip: { minArgs: 1, maxArgs: 1, handle: (n, inst, rep) => { const ip = ipv4Arg(n, rep); if (ip !== undefined) { inst.mcastSrcIp = ip; inst.srcWhere = whereOf(n); } } },
   unicast_src_ip: {
     minArgs: 1,
     maxArgs: 1,
     handle: (n, inst, rep) => {
-      inst.unicastSrcIp = ipv4Arg(n, rep) ?? inst.unicastSrcIp;
+      const ip = ipv4Arg(n, rep);
+      if (ip === undefined) return;
+      inst.unicastSrcIp = ip;
       inst.srcWhere = whereOf(n);
       inst.unicastKeyword ??= whereOf(n);
     },

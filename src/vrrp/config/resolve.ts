@@ -74,12 +74,14 @@ export function resolve(
   }
   for (const i of insts) if (!memberOf.has(i.name)) ownerWeights(i, scripts, rep);
   checkVrids(insts, rep);
+  const referenced = new Set([...instanceRefs.values(), ...groups.map((g) => g.trackScripts)].flat().map((t) => t.name));
   for (const s of scriptDrafts) {
-    const used = insts.some((i) => i.trackScripts.some((t) => t.name === s.name));
-    if (!used && scripts.has(s.name)) {
-      rep.warn(s.where, 'script-unused', `vrrp_script ${s.name} is not tracked by any vrrp_instance or sync group: it is not run (as keepalived)`, `add it to a track_script block, or remove it`);
-      scripts.delete(s.name);
+    if (!scripts.has(s.name) || insts.some((i) => i.trackScripts.some((t) => t.name === s.name))) continue;
+    // Referenced but dropped (sync group / owner weights) was reported there; never referenced is reported here.
+    if (!referenced.has(s.name)) {
+      rep.warn(s.where, 'script-unused', `vrrp_script ${s.name} is not tracked by any vrrp_instance or sync group: it is not run (as keepalived)`, 'add it to a track_script block, or remove it');
     }
+    scripts.delete(s.name);
   }
   return { instances: insts, syncGroups, scripts };
 }
