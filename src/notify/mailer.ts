@@ -1,0 +1,191 @@
+// The alert channel: transition -> (dedupe, flap damping) -> rendered alert -> durable spool -> deliverer.
+import type { Logger } from '../core/logger.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { KeepalivedConfig, MailSettings } from '../vrrp/types.js';
+import type { AlertChannel } from './dispatcher.js';
+import type { NotifyTarget, StatusProvider, TransitionEvent } from './types.js';
+import type { AlertMessage } from './alert.js';
+import { composeAlert, factsFromEvent, transitionAlert, type Envelope } from './compose.js';
+import { FlapDamper, dampingConfig } from './damping.js';
+import { Deliverer } from './deliverer.js';
+import { reportText, scheduleReport, type DeliveryHealth, type ReportSchedule } from './report.js';
+import { Spool } from './spool.js';
+import { summaryFor, type AlertFacts, type HostFacts } from './templates.js';
+import type { MailTransport } from './transport.js';
+
+export interface MailerDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly host: HostFacts;
+  readonly envelope: Envelope;
+  readonly transport: MailTransport;
+  readonly probe: () => Promise<boolean>;
+  readonly statusProvider?: StatusProvider;
+  readonly pollMs?: number;
+}
+
+const HISTORY_CAP = 1000;
+
+export class Mailer implements AlertChannel {
+  private spool?: Spool;
+  private readonly deliverer: Deliverer;
+  private readonly damper?: FlapDamper;
+  private readonly lastMailed = new Map<string, TransitionEvent['to']>();
+  private readonly held = new Map<string, AlertFacts[]>();
+  private readonly summaryTimers = new Map<string, TimerHandle>();
+  private history: TransitionEvent[] = [];
+  private dropped = 0;
+  private lastReportWall: number;
+  private schedule?: ReportSchedule;
+  private readonly submits = new Set<Promise<void>>();
+  readonly ready: Promise<void>;
+  private readonly mail: MailSettings;
+
+  constructor(
+    private readonly config: KeepalivedConfig,
+    private readonly deps: MailerDeps,
+  ) {
+    this.mail = config.global.mail;
+    this.lastReportWall = deps.clock.wallNow();
+    const spool = new Spool(this.mail.spoolDir);
+    this.deliverer = new Deliverer(spool, deps.transport.send, {
+      logger: deps.logger,
+      clock: deps.clock,
+      maxAgeSec: this.mail.maxAgeSec,
+      probe: deps.probe,
+      ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+    });
+    if (this.mail.flapDamping) this.damper = new FlapDamper(dampingConfig(this.mail.flapDamping));
+    this.ready = spool.init().then(
+      () => {
+        this.spool = spool;
+        this.deliverer.start();
+      },
+      (err: unknown) => {
+        // Loud, and keep going: alerts are still attempted directly from memory (they do not survive a restart).
+        deps.logger.error({ event: 'alert-spool-unusable', code: 'ESPOOL', spoolDir: this.mail.spoolDir, err }, `alert spool unusable: alerts will be sent without spooling (${String((err as Error).message)})`);
+        this.deliverer.start();
+      },
+    );
+    if (this.mail.reportCron !== undefined) {
+      this.schedule = scheduleReport(this.mail.reportCron, () => this.report(), deps.logger);
+    }
+  }
+
+  transition(event: TransitionEvent, target: NotifyTarget): void {
+    this.history.push(event);
+    if (this.history.length > HISTORY_CAP) {
+      this.history.shift();
+      this.dropped += 1;
+    }
+    if (!target.smtpAlert) return;
+    const key = `${event.kind}:${event.name}`;
+    // keepalived mails only on an actual change of the state it last mailed ([notify] last_email_state).
+    if (this.lastMailed.get(key) === event.to) return;
+    this.lastMailed.set(key, event.to);
+    const facts = factsFromEvent(event);
+    const decision = this.damper?.record(key, this.deps.clock.now()) ?? { action: 'send' as const };
+    if (decision.action === 'send') {
+      this.submit(transitionAlert(facts, this.deps.envelope, this.deps.host));
+      return;
+    }
+    const list = this.held.get(key) ?? [];
+    list.push(facts);
+    this.held.set(key, list);
+    this.deps.logger.info({ event: 'alert-held', kind: event.kind, name: event.name, to: event.to, held: list.length }, 'flap damping: alert held for the summary');
+    this.deps.clock.clearTimeout(this.summaryTimers.get(key));
+    const delay = Math.max(0, decision.summaryAt - this.deps.clock.now());
+    this.summaryTimers.set(key, this.deps.clock.setTimeout(() => this.flushSummary(key), delay));
+  }
+
+  private flushSummary(key: string): void {
+    this.deps.clock.clearTimeout(this.summaryTimers.get(key));
+    this.summaryTimers.delete(key);
+    const held = this.held.get(key);
+    this.held.delete(key);
+    this.damper?.summarySent(key);
+    if (!held?.length || !this.mail.flapDamping) return;
+    const first = held[0]!;
+    const s = summaryFor(first.kind, first.name, first.routerId, held, this.mail.flapDamping, this.deps.host);
+    this.submit(
+      composeAlert('summary', { ...s, createdWall: this.deps.clock.wallNow(), target: key, headers: { 'X-Hapair-Event': `${first.kind} ${first.name} FLAPPING` } }, this.deps.envelope, this.deps.host),
+    );
+  }
+
+  /** Spools `msg` (durably, before any send) and wakes its queues; falls back to memory if the spool fails. */
+  submit(msg: AlertMessage): Promise<void> {
+    const p = this.submitNow(msg).finally(() => this.submits.delete(p));
+    this.submits.add(p);
+    return p;
+  }
+
+  private async submitNow(msg: AlertMessage): Promise<void> {
+    await this.ready;
+    const log = this.deps.logger;
+    if (this.spool) {
+      try {
+        const id = await this.spool.enqueue(msg, msg.to);
+        log.info({ event: 'alert-spooled', alert: id, subject: msg.subject, recipients: msg.to.length }, 'alert spooled');
+        for (const r of msg.to) this.deliverer.kick(r);
+        return;
+      } catch (err) {
+        log.error({ event: 'alert-spool-failed', code: 'ESPOOL', subject: msg.subject, err }, `ALERT NOT SPOOLED (${String((err as Error).message)}): sending directly, it will be lost if this process dies`);
+      }
+    }
+    this.deliverer.enqueueMemory(msg);
+  }
+
+  /** Builds and spools the scheduled report now. */
+  async report(): Promise<void> {
+    const now = this.deps.clock.wallNow();
+    let status: Awaited<ReturnType<StatusProvider>> | { error: string } | undefined;
+    if (this.deps.statusProvider) {
+      try {
+        status = await Promise.race([
+          Promise.resolve(this.deps.statusProvider()),
+          new Promise<never>((_, rej) => setTimeout(() => rej(new Error('status provider timed out')), 5_000).unref()),
+        ]);
+      } catch (err) {
+        status = { error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    const r = reportText({
+      routerId: this.config.global.routerId,
+      host: this.deps.host,
+      sinceWall: this.lastReportWall,
+      nowWall: now,
+      transitions: this.history,
+      droppedTransitions: this.dropped,
+      status,
+      delivery: await this.health(),
+    });
+    this.history = [];
+    this.dropped = 0;
+    this.lastReportWall = now;
+    await this.submit(composeAlert('report', { ...r, createdWall: now, headers: { 'X-Hapair-Event': 'REPORT' } }, this.deps.envelope, this.deps.host));
+  }
+
+  async health(): Promise<DeliveryHealth> {
+    const snap = this.deliverer.snapshot();
+    const spool = this.spool ? await this.spool.stats().catch(() => undefined) : undefined;
+    return { ...(this.spool ? { spoolDir: this.spool.dir } : {}), ...(spool ? { spool } : {}), ...snap };
+  }
+
+  get delivered(): number {
+    return this.deliverer.delivered;
+  }
+
+  /**
+   * Shutdown: pending flap summaries are spooled now (nothing held is lost), then deliveries get what is
+   * left of the budget; whatever is still undelivered stays in the spool for the next start.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    const end = performance.now() + timeoutMs;
+    this.schedule?.stop();
+    for (const key of [...this.held.keys()]) this.flushSummary(key);
+    for (const t of this.summaryTimers.values()) this.deps.clock.clearTimeout(t);
+    await Promise.race([Promise.all([...this.submits]), new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())))]);
+    await this.deliverer.close(Math.max(0, end - performance.now()));
+    this.deps.transport.close();
+  }
+}
