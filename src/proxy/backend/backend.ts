@@ -39,6 +39,8 @@ export class Backend implements BackendView, ServerHost {
   readonly #serverQueues = new Map<Server, PendingQueue>();
   /** Servers removed by a reload that still hold streams. */
   readonly #retired = new Set<Server>();
+  /** Streams being routed right now: haproxy counts a stream in beconn from the moment it enters the backend. */
+  #routing = 0;
 
   constructor(section: ProxySection, fullconn: number, deps: BackendDeps) {
     this.name = section.name;
@@ -74,7 +76,7 @@ export class Backend implements BackendView, ServerHost {
 
   /** Streams attached to the backend: holding a server slot or queued (haproxy beconn). */
   get beconn(): number {
-    let n = this.#queue.length;
+    let n = this.#queue.length + this.#routing;
     for (const s of this.servers) n += s.served + s.queueLength;
     for (const s of this.#retired) n += s.served;
     return n;
@@ -176,6 +178,15 @@ export class Backend implements BackendView, ServerHost {
   }
 
   #route(p: Pending, allowPersist: boolean): void {
+    this.#routing++;
+    try {
+      this.#routeInner(p, allowPersist);
+    } finally {
+      this.#routing--;
+    }
+  }
+
+  #routeInner(p: Pending, allowPersist: boolean): void {
     const req = p.req;
     if (allowPersist && req.persistServer !== undefined) {
       const s = this.servers.find((x) => x.name === req.persistServer);

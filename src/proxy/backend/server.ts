@@ -308,8 +308,10 @@ export class Server implements ServerControl, LbServer {
   }
 
   setMaxconn(maxconn: number): void {
-    this.maxconn = Math.max(0, Math.floor(maxconn));
-    if (this.minconn > this.maxconn || this.minconn === 0) this.minconn = this.maxconn;
+    const v = Math.max(0, Math.floor(maxconn));
+    // haproxy server_parse_maxconn_change_request: a static limit (minconn == maxconn) stays static.
+    if (this.maxconn === this.minconn) this.minconn = v;
+    this.maxconn = v;
     this.#runtime.maxconn = true;
     this.#host.dequeue(this);
   }
