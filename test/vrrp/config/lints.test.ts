@@ -1,0 +1,83 @@
+// Every lint: fires on the trap (with a fix, at the right line) and stays quiet on the safe variant.
+import test from 'ava';
+import { checksProcessByName } from '../../../src/vrrp/config/lints.js';
+import { instance, load } from '../../helpers/kaconf.js';
+import { rows } from '../../helpers/kaconf-rows.js';
+
+const script = (cmd: string, weight = '', name = 'chk') => `vrrp_script ${name} {\n script ${cmd}\n${weight ? ` weight ${weight}\n` : ''}}\n`;
+const track = 'track_script {\nchk\n}';
+
+rows('lint nopreempt-weight', [
+  { name: 'weighted script under nopreempt', conf: script('/bin/true', '-20') + instance(`nopreempt\n${track}`), codes: ['nopreempt-weight'] },
+  { name: 'positive weight under nopreempt', conf: script('/bin/true', '30') + instance(`nopreempt\n${track}`), codes: ['nopreempt-weight'] },
+  { name: 'weight given on the track_script line', conf: script('/bin/true') + instance('nopreempt\ntrack_script {\nchk weight -50\n}'), codes: ['nopreempt-weight'] },
+  { name: 'weighted track_interface under nopreempt', conf: instance('nopreempt\ntrack_interface {\neth1 weight -60\n}'), codes: ['nopreempt-weight'] },
+  { name: 'weight 0 (FAULT) under nopreempt is fine', conf: script('/bin/true') + instance(`nopreempt\n${track}`), codes: [] },
+  { name: 'weight override 0 under nopreempt is fine', conf: script('/bin/true', '-20') + instance('nopreempt\ntrack_script {\nchk weight 0\n}'), codes: [] },
+  { name: 'weighted script without nopreempt is fine', conf: script('/bin/true', '-20') + instance(track), codes: [] },
+  { name: 'nopreempt cleared by state MASTER: only that warning', conf: script('/bin/true', '-20') + instance(`state MASTER\npriority 150\nnopreempt\n${track}`), codes: ['state-master-nopreempt'] },
+]);
+
+test('nopreempt-weight: at the tracker line, names every weighted tracker, suggests weight 0', (t) => {
+  const r = load(script('/bin/true', '-20') + instance('nopreempt\ntrack_script {\nchk\n}\ntrack_interface {\neth1 weight 5\n}'));
+  const d = r.diagnostics.find((x) => x.code === 'nopreempt-weight')!;
+  t.is(d.line, 13);
+  t.regex(d.message, /track_script chk, track_interface eth1 of VI_1/);
+  t.regex(d.message, /§3\.3/);
+  t.regex(d.fix!, /weight 0/);
+  t.regex(d.fix!, /nopreempt/);
+});
+
+rows('lint process-name-check', [
+  { name: 'killall -0 haproxy', conf: script('"killall -0 haproxy"') + instance(track), codes: ['process-name-check'] },
+  { name: 'full path pidof', conf: script('"/usr/bin/pidof haproxy"') + instance(track), codes: ['process-name-check'] },
+  { name: 'pgrep via sh -c', conf: script('"/bin/sh -c \'pgrep -x haproxy >/dev/null\'"') + instance(track), codes: ['process-name-check'] },
+  { name: 'hapair proxy-alive is fine', conf: script('"/usr/local/bin/hapair proxy-alive -f /etc/hapair/haproxy.cfg"') + instance(track), codes: [] },
+  { name: 'curl health check is fine', conf: script('"curl -sf http://127.0.0.1:8404/health"') + instance(track), codes: [] },
+]);
+
+test('checksProcessByName table', (t) => {
+  const cases: [string[], boolean][] = [
+    [['killall', '-0', 'haproxy'], true],
+    [['/usr/bin/killall', '-0', 'nginx'], true],
+    [['killall', 'haproxy'], false], // that would kill it: a different problem, not a by-name liveness check
+    [['pidof', 'haproxy'], true],
+    [['pgrep', '-f', 'haproxy'], true],
+    [['bash', '-c', 'killall -0 haproxy && exit 0'], true],
+    [['sh', '-c', 'test -S /run/haproxy.sock'], false],
+    [['/bin/check-pgrep-like'], false],
+  ];
+  for (const [argv, want] of cases) t.is(checksProcessByName(argv), want, argv.join(' '));
+});
+
+rows('lint strict mode', [
+  { name: 'vrrp_strict', conf: 'global_defs {\n vrrp_strict\n}\n' + instance(''), codes: ['vrrp-strict-unsupported'] },
+  { name: 'strict_mode off is silent', conf: instance('strict_mode off'), codes: [] },
+]);
+
+rows('lint addresses', [
+  { name: 'VIP equal to unicast_src_ip', conf: instance('unicast_src_ip 198.18.0.10\nunicast_peer {\n198.18.0.2\n}'), codes: ['vip-is-src-ip'] },
+  { name: 'VIP equal to mcast_src_ip', conf: instance('mcast_src_ip 198.18.0.10'), codes: ['vip-is-src-ip'] },
+  { name: 'unicast peer is a VIP', conf: instance('unicast_src_ip 198.18.0.1\nunicast_peer {\n198.18.0.10\n}'), codes: ['vip-is-src-ip'] },
+  { name: 'peer is this node', conf: instance('unicast_src_ip 198.18.0.1\nunicast_peer {\n198.18.0.1\n198.18.0.2\n}'), codes: ['peer-is-self'] },
+  { name: 'distinct fixed addresses are fine', conf: instance('unicast_src_ip 198.18.0.1\nunicast_peer {\n198.18.0.2\n}'), codes: [] },
+  { name: 'same VIP in two instances', conf: instance('') + instance('', { name: 'VI_2', base: 'interface eth1\nvirtual_router_id 52\nvirtual_ipaddress {\n198.18.0.10/24\n}' }), codes: ['vip-shared'] },
+]);
+
+const MAIL = 'global_defs {\n notification_email {\n  ops@example.com\n }\n smtp_server 198.18.0.25\n}\n';
+rows('lint mail wiring', [
+  { name: 'recipients but no smtp_alert anywhere', conf: MAIL + instance(''), codes: ['smtp-alert-off'] },
+  { name: 'smtp_alert on an instance is enough', conf: MAIL + instance('smtp_alert'), codes: [] },
+  { name: 'smtp_alert on a sync group is enough', conf: MAIL + instance('') + instance('', { name: 'VI_2', base: 'interface eth1\nvirtual_router_id 52\nvirtual_ipaddress {\n198.18.1.10\n}' }) + 'vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n smtp_alert\n}\n', codes: [] },
+  { name: 'smtp_alert with no mail settings at all', conf: instance('smtp_alert'), codes: ['smtp-alert-no-server'] },
+]);
+
+test('lint smtp-alert-off points at notification_email', (t) => {
+  const d = load(MAIL + instance('')).diagnostics[0]!;
+  t.is(d.line, 2);
+  t.regex(d.fix!, /smtp_alert/);
+});
+
+rows('lint comment glued to a value', [
+  { name: 'auth_pass with ! inside', conf: instance('authentication {\nauth_type PASS\nauth_pass abc!defg\n}'), codes: ['comment-mid-word'], pick: (c) => c.instances[0]!.auth?.pass, want: 'abc' },
+]);
