@@ -168,10 +168,11 @@ export function stepInGroup(members: ReadonlyMap<string, GroupMember>, group: Sy
     const sg = syncGroupStep(g, next.member, r.actions, next.event.now);
     g = sg.group;
     if (sg.transition) groupTransitions.push(sg.transition);
-    // Skip directives a member already satisfies (its FSM would ignore them anyway).
+    // A member not started yet only records the group state; do not re-send what it already recorded
+    // (the FAULT rule is level-triggered and would otherwise repeat for it on every pass).
     for (const d of sg.directives) {
-      const target = states.get(d.member);
-      if (target && target.state.groupState === d.event.to && d.event.to !== 'BACKUP') continue;
+      const target = states.get(d.member)?.state;
+      if (target && target.state === 'INIT' && target.groupState === d.event.to) continue;
       queue.push(d);
     }
   }
