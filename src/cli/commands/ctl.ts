@@ -1,8 +1,89 @@
-// `hapair ctl` (placeholder until its subsystem lands).
+// `hapair ctl [-S SOCKET] [-f CFG] [--run-dir DIR] "<command>[; <command>...]"`: sends one runtime API line to the
+// proxy's stats socket (what `echo cmd | socat stdio unix-connect:SOCK` does) and prints the answer.
+import net from 'node:net';
+import path from 'node:path';
 import { HaError } from '../../core/errors.js';
+import { defaultRunDir } from '../../core/paths.js';
 
-export const usage = 'usage: hapair ctl [options]';
+export const usage = `usage: hapair ctl [-S SOCKET] [-f haproxy.cfg] [--run-dir DIR] [--timeout-ms N] "<command>"
 
-export async function main(_argv: string[]): Promise<number> {
-  throw new HaError('EUSAGE', "'ctl' is not implemented yet");
+Sends a runtime API command (e.g. "show stat", "set server be/s1 state drain", "show servers state")
+to the proxy and prints its answer. The socket is -S, else the first 'stats socket' of the config
+given with -f, else <run-dir>/proxy.sock (run-dir: --run-dir, $HAPAIR_RUN_DIR or /run/hapair).
+Several commands may be joined with ';'.`;
+
+interface CtlArgs {
+  socket?: string;
+  configs: string[];
+  runDir?: string;
+  timeoutMs: number;
+  command: string;
+}
+
+export function parseCtlArgs(argv: readonly string[]): CtlArgs {
+  const out: CtlArgs = { configs: [], timeoutMs: 10_000, command: '' };
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[i + 1];
+    const need = () => {
+      if (v === undefined) throw new HaError('EUSAGE', `${a} needs a value\n${usage}`);
+      i++;
+      return v;
+    };
+    if (a === '-S' || a === '--socket') out.socket = need();
+    else if (a === '-f' || a === '--config') out.configs.push(need());
+    else if (a === '--run-dir') out.runDir = need();
+    else if (a === '--timeout-ms') out.timeoutMs = Number(need());
+    else words.push(a);
+  }
+  out.command = words.join(' ').trim();
+  if (!out.command) throw new HaError('EUSAGE', `no command given\n${usage}`);
+  return out;
+}
+
+async function socketFromConfig(files: string[]): Promise<string | undefined> {
+  // Loaded lazily by path so `hapair ctl -S` works even without the config loader on the import path.
+  const spec = '../../proxy/config/load.js';
+  const mod = (await import(spec)) as { loadProxyConfigOrThrow: (f: string[]) => { config?: { global: { statsSockets: { path: string }[] } }; global?: { statsSockets: { path: string }[] } } };
+  const loaded = mod.loadProxyConfigOrThrow(files);
+  const global = loaded.config?.global ?? loaded.global;
+  return global?.statsSockets[0]?.path;
+}
+
+function target(p: string): net.NetConnectOpts {
+  const m = /^(?:ipv4@)?(\d{1,3}(?:\.\d{1,3}){3}|localhost):(\d+)$/.exec(p);
+  return m ? { host: m[1]!, port: Number(m[2]) } : { path: p };
+}
+
+/** Sends `line` and resolves with everything the proxy wrote before closing. */
+export function sendCommand(socket: string, line: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(target(socket));
+    let out = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new HaError('ECONTROL', `${socket}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.setEncoding('utf8');
+    sock.on('connect', () => sock.end(`${line}\n`));
+    sock.on('data', (c: string) => (out += c));
+    sock.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const why = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'proxy not running (no stats socket)' : err.message;
+      reject(new HaError('ECONTROL', `${socket}: ${why}`));
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseCtlArgs(argv);
+  const socket = a.socket ?? (a.configs.length ? await socketFromConfig(a.configs) : undefined) ?? path.join(a.runDir ?? defaultRunDir(), 'proxy.sock');
+  const out = await sendCommand(socket, a.command, a.timeoutMs);
+  process.stdout.write(out);
+  return 0;
 }
