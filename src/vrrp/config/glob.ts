@@ -80,7 +80,7 @@ const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
 export function expandGlob(pattern: string, baseDir: string): string[] {
   const out: string[] = [];
   for (const p of expandBraces(pattern)) {
-    const abs = path.isAbsolute(p) ? p : path.join(baseDir, p);
+    const abs = path.resolve(baseDir, p);
     const segs = abs.split('/').filter((s) => s !== '');
     let current = ['/'];
     for (const seg of segs) {

@@ -93,6 +93,9 @@ test('glob: expands against a real directory, sorted, hidden files only when ask
     t.deepEqual(expandGlob('*/c.conf', dir).map((p) => path.relative(dir, p)), ['sub/c.conf']);
     t.deepEqual(expandGlob(path.join(dir, '{b,a}.conf'), '/nonexistent').map((p) => path.relative(dir, p)), ['b.conf', 'a.conf']);
     t.deepEqual(expandGlob('missing.conf', dir), []);
+    // A relative base directory (main file given as a relative path) resolves against the cwd.
+    const rel = path.relative(process.cwd(), dir);
+    t.deepEqual(expandGlob('*.conf', rel).map((p) => path.relative(dir, p)), ['a.conf', 'b.conf']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
