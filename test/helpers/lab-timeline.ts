@@ -127,8 +127,9 @@ export async function failoverTimeline(t: ExecutionContext, o: TimelineOptions):
     await waitHolders(lab, nodes(), VIP, ['a'], 9000);
   }
 
-  await hi.daemon.stop('SIGTERM');
+  // Backup first, so it cannot take over in between (its notify sequence ends BACKUP, STOP).
   await lo.daemon.stop('SIGTERM');
+  await hi.daemon.stop('SIGTERM');
   t.deepEqual(await vipHolders(lab, nodes(), VIP), [], 'VIPs removed on stop');
 
   // Notify: the generic script got `INSTANCE VI_1 STATE PRIO`, in transition order (hapair nodes only).
