@@ -137,11 +137,9 @@ export function leaveMaster(cfg: FsmConfig, s: FsmState, now: number, o: LeaveMa
 /** Enter BACKUP from INIT or FAULT: own advert interval, preempt_delay reset, full Master_Down_Interval. */
 export function enterBackup(cfg: FsmConfig, s: FsmState, now: number, reason: TransitionReason, detail?: string): Out {
   const base: FsmState = { ...s, state: 'BACKUP', masterAdverIntMs: cfg.advertIntMs, preemptDelayUntil: undefined };
-  return seq(
-    base,
-    (st) => armMasterDown(st, now, downIntervalOf(cfg, st), 'timeout'),
-    emit(transition(s.state, 'BACKUP', reason, detail)),
-  );
+  const down = downIntervalOf(cfg, base);
+  const why = detail ?? `priority ${base.effectivePriority}, waiting ${fmtMs(down)} for a master's advert`;
+  return seq(base, (st) => armMasterDown(st, now, down, 'timeout'), emit(transition(s.state, 'BACKUP', reason, why)));
 }
 
 /** Leave BACKUP for FAULT or STOP: cancel the master-down timer. */
