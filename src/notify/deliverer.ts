@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { AlertMessage } from './alert.js';
 import type { Spool } from './spool.js';
+import type { Lock } from './lock.js';
 import type { SendFn } from './transport.js';
 import type { SmtpFailure } from './smtp-errors.js';
 import { describeFailure } from './smtp-errors.js';
@@ -57,11 +58,17 @@ export class Deliverer {
   private readonly running = new Set<Promise<unknown>>();
   delivered = 0;
 
+  private spool: Spool | undefined;
+
   constructor(
-    private readonly spool: Spool | undefined,
     private readonly send: SendFn,
     private readonly opts: DelivererOptions,
   ) {}
+
+  /** Delivers from (and records into) this spool; without one, only memory alerts exist. */
+  attachSpool(spool: Spool): void {
+    this.spool = spool;
+  }
 
   /** Starts periodic rescans and delivers whatever a previous run left in the spool. */
   start(): void {
@@ -155,12 +162,22 @@ export class Deliverer {
    * bounds the CLI's inline attempt; the daemon passes none.
    */
   async pass(addr: string, deadline: number | undefined): Promise<PassResult> {
-    const lock = this.spool ? await this.spool.lockRecipient(addr) : null;
-    if (this.spool && !lock) return 'busy';
+    let lock: Lock | null = null;
+    let useDisk = this.spool !== undefined;
+    if (this.spool) {
+      try {
+        lock = await this.spool.lockRecipient(addr);
+        if (!lock) return 'busy';
+      } catch (err) {
+        // The spool cannot even hold a lock: alerts that only live in memory still go out.
+        if (!this.memory.get(addr)?.length) throw err;
+        useDisk = false;
+      }
+    }
     try {
       for (let i = 0; i < MAX_PER_PASS; i++) {
         if (deadline !== undefined && this.opts.clock.now() >= deadline) return 'deadline';
-        const item = await this.next(addr);
+        const item = await this.next(addr, useDisk);
         if (!item) {
           this.state(addr).attempts = 0;
           return 'empty';
@@ -175,9 +192,9 @@ export class Deliverer {
   }
 
   /** The older of the spool head and the memory head (memory only holds alerts the disk refused). */
-  private async next(addr: string): Promise<Item | undefined> {
+  private async next(addr: string, useDisk: boolean): Promise<Item | undefined> {
     const mem = this.memory.get(addr)?.[0];
-    let head = this.spool ? await this.spool.head(addr) : undefined;
+    let head = this.spool && useDisk ? await this.spool.head(addr) : undefined;
     while (head && this.unrecorded.has(`${addr} ${head.id}`)) {
       await this.spool!.complete(addr, head.id).catch(() => undefined);
       head = (await this.spool!.head(addr)) ?? undefined;

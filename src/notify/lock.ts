@@ -13,6 +13,7 @@ interface LockInfo {
   readonly pid: number;
   readonly boot: string;
   readonly at: number;
+  readonly token: string; // per acquisition: release only ever removes its own lock file
 }
 
 let bootIdCache: string | undefined;
@@ -83,12 +84,14 @@ export async function tryLock(file: string): Promise<Lock | null> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fh = await fsp.open(file, 'wx', 0o600);
+      // Registered before the content is written: a same-process reader must never judge it stale.
+      held.add(file);
+      const body = JSON.stringify({ pid: process.pid, boot: bootId(), at: Date.now(), token: Math.random().toString(36).slice(2) } satisfies LockInfo);
       try {
-        await fh.writeFile(JSON.stringify({ pid: process.pid, boot: bootId(), at: Date.now() } satisfies LockInfo));
+        await fh.writeFile(body);
       } finally {
         await fh.close();
       }
-      held.add(file);
       return {
         file,
         refresh: async () => {
@@ -96,8 +99,11 @@ export async function tryLock(file: string): Promise<Lock | null> {
           await fsp.utimes(file, now, now).catch(() => undefined);
         },
         release: async () => {
+          // Unlink before forgetting it (a same-process waiter must not see our live file as stale), and
+          // only if the file is still ours (it may have been broken as stale after a very long stall).
+          const now = await fsp.readFile(file, 'utf8').catch(() => undefined);
+          if (now === body) await fsp.unlink(file).catch(() => undefined);
           held.delete(file);
-          await fsp.unlink(file).catch(() => undefined);
         },
       };
     } catch (err) {

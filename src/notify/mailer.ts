@@ -48,7 +48,7 @@ export class Mailer implements AlertChannel {
     this.mail = config.global.mail;
     this.lastReportWall = deps.clock.wallNow();
     const spool = new Spool(this.mail.spoolDir);
-    this.deliverer = new Deliverer(spool, deps.transport.send, {
+    this.deliverer = new Deliverer(deps.transport.send, {
       logger: deps.logger,
       clock: deps.clock,
       maxAgeSec: this.mail.maxAgeSec,
@@ -59,6 +59,7 @@ export class Mailer implements AlertChannel {
     this.ready = spool.init().then(
       () => {
         this.spool = spool;
+        this.deliverer.attachSpool(spool);
         this.deliverer.start();
       },
       (err: unknown) => {

@@ -56,8 +56,9 @@ export class Spool {
   async init(): Promise<void> {
     try {
       for (const d of ['', 'msg', 'rcpt', 'failed']) await fsp.mkdir(this.p(d), { recursive: true, mode: 0o700 });
-      await writeFileDurable(this.p('.probe'), String(process.pid));
-      await fsp.unlink(this.p('.probe'));
+      const probe = this.p(`.probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+      await writeFileDurable(probe, String(process.pid));
+      await fsp.unlink(probe);
     } catch (err) {
       throw new HaError('ESPOOL', `alert spool ${this.dir} is not usable: ${errCode(err)}`, { cause: err });
     }
@@ -153,8 +154,11 @@ export class Spool {
     return text === undefined ? undefined : decodeAlert(text);
   }
 
-  lockRecipient(addr: string): Promise<Lock | null> {
-    return tryLock(this.p('rcpt', recipientKey(addr), 'lock'));
+  /** The queue's delivery lock (null: another live process delivers it). Creates the queue dir if needed. */
+  async lockRecipient(addr: string): Promise<Lock | null> {
+    const dir = this.p('rcpt', recipientKey(addr));
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    return tryLock(path.join(dir, 'lock'));
   }
 
   /** Durably records "an SMTP transaction for this delivery is about to carry the message". */
