@@ -45,12 +45,16 @@ export function parseStats(d: ProxyDraft, ctx: StmtCtx, inherited: StatsDraft | 
     case 'auth': {
       const v = need('<user>:<password> in cleartext');
       if (v === undefined || ctx.tooMany(1, 2)) return;
+      // uri_auth.c stats_add_auth(): no colon = empty password; a repeated user is ignored with a warning.
       const colon = v.indexOf(':');
-      if (colon < 0) {
-        ctx.error('bad-stats', "'stats auth' expects <user>:<password> in cleartext as argument.");
+      const user = colon < 0 ? v : v.slice(0, colon);
+      const pass = colon < 0 ? '' : v.slice(colon + 1);
+      const st = own(d, ctx, inherited);
+      if (st.auth.some((a) => a.user === user)) {
+        ctx.warn('duplicate-stats-user', `uri auth: ignoring duplicated user '${user}'.`);
         return;
       }
-      own(d, ctx, inherited).auth.push({ user: v.slice(0, colon), pass: v.slice(colon + 1) });
+      st.auth.push({ user, pass });
       return;
     }
     case 'refresh': {

@@ -30,6 +30,8 @@ interface State {
 }
 
 export class DraftParser {
+  private readonly explicitRefs = new Set<ProxyDraft>();
+  private readonly implicitRefs = new Set<ProxyDraft>();
   private readonly st: State = { global: newGlobal(), proxies: [], defaults: [], lastDefaults: undefined, current: { kind: 'none' } };
   constructor(private readonly sink: DiagnosticSink, private readonly deps: LoaderDeps = {}) {}
 
@@ -129,6 +131,14 @@ export class DraftParser {
         ctx.error('ambiguous-defaults', `ambiguous defaults section name '${fromName}' referenced by ${kind} '${name}' exists at least at ${matches[0]!.where.file}:${matches[0]!.where.line} and ${matches[1]!.where.file}:${matches[1]!.where.line}.`);
       }
       def = matches[matches.length - 1];
+    }
+    if (def) {
+      // haproxy warns at every use once a defaults section has been both named by `from` and used implicitly.
+      if (fromName !== undefined) this.explicitRefs.add(def);
+      else this.implicitRefs.add(def);
+      if (this.explicitRefs.has(def) && this.implicitRefs.has(def)) {
+        ctx.warn('ambiguous-defaults-use', `defaults section '${def.name}' (declared at ${def.where.file}:${def.where.line}) is explicitly referenced by another proxy and implicitly used here. To avoid any ambiguity don't mix both usage. Add a last defaults section not explicitly used or always use explicit references.`);
+      }
     }
     const draft = inheritDraft(kind, name, ctx.where, def);
     if (isDefaults) {

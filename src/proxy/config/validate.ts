@@ -24,6 +24,7 @@ export function validate(config: ProxyConfig, drafts: readonly ProxyDraft[], sin
       for (const t of targets) {
         const be = backends.get(t.name);
         if (!be) err(t.where, 'unknown-backend', `Proxy '${p.name}': unable to find required ${t.what}: '${t.name}'.`);
+        else if (be.name === p.name && be.kind === 'listen') err(t.where, 'backend-loop', `Proxy '${p.name}': loop detected for ${t.what}: '${t.name}'.`);
         else if (p.mode === 'http' && be.mode === 'tcp') {
           err(t.where, 'backend-mode', `http frontend '${p.name}' (${at(p.where)}) tries to use incompatible tcp backend '${be.name}' (${at(be.where)}) ${t.what === 'default_backend' ? 'as its default backend' : "in a 'use_backend' rule"} (see 'mode').`);
         }

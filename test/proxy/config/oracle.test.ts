@@ -6,30 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadProxyConfig } from '../../../src/proxy/config/load.js';
 import { fixture, tmpDir } from '../../helpers/paths.js';
-import { runCommand } from '../../helpers/proc.js';
-
-const HAPROXY = '/usr/sbin/haproxy';
+import { HAPROXY, haproxyCheckFile as haproxyCheck, run } from '../../helpers/pxconf-oracle.js';
 
 /** Warning codes that mark a config haproxy 2.6 rejects but hapair accepts on purpose. */
 const ACCEPTED_DIFFERENCES = new Set(['legacy-keyword', 'legacy-section-address', 'slash-comment', 'missing-lf']);
 /** Error codes for valid haproxy configs hapair refuses on purpose (features it cannot honour). */
 const REFUSED_DIFFERENCES = new Set(['bad-balance', 'unsupported-fetch', 'unknown-acl']);
-
-interface Verdict {
-  readonly valid: boolean;
-  readonly lines: number[]; // lines haproxy names for this file in its alerts
-  readonly output: string;
-}
-
-/** `haproxy -c`: exit 0 = valid; exit 2 with "has no error" = valid but nothing to listen on. */
-async function haproxyCheck(file: string): Promise<Verdict> {
-  const r = await runCommand(HAPROXY, ['-c', '-f', file], { timeoutMs: 20_000 });
-  const output = r.stdout + r.stderr;
-  const valid = r.code === 0 || (r.code === 2 && /has no error/.test(output));
-  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const lines = [...output.matchAll(new RegExp(`\\[ALERT\\].*?${base}:(\\d+)\\]`, 'g'))].map((m) => Number(m[1]));
-  return { valid, lines, output };
-}
 
 interface Meta {
   readonly oracle: 'valid' | 'invalid';
@@ -50,7 +32,7 @@ const dir = fixture('haproxy');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
 
 test('the oracle binary is the haproxy 2.6 we mirror', async (t) => {
-  const r = await runCommand(HAPROXY, ['-v'], { timeoutMs: 10_000 });
+  const r = await run(HAPROXY, ['-v'], 10_000);
   t.regex(r.stdout, /HAProxy version 2\.6\./);
 });
 
