@@ -38,6 +38,32 @@ export function forwardedFor(cfg: ForwardForConfig | undefined, head: HttpHead, 
   return `${cfg.header}: ${displayIp(clientIp)}\r\n`;
 }
 
+/** What the cookie module needs from a server: its `cookie` value lives in its config. Adapters are cached per
+ *  server object so a request does not allocate them. */
+interface CookieSource {
+  readonly name: string;
+  readonly config: { readonly cookie?: string };
+  readonly op: CookieServer['op'];
+  readonly admin: CookieServer['admin'];
+}
+const views = new WeakMap<CookieSource, CookieServer>();
+const listViews = new WeakMap<readonly CookieSource[], CookieServer[]>();
+
+export function cookieServers(servers: readonly CookieSource[]): CookieServer[] {
+  let list = listViews.get(servers);
+  if (list) return list;
+  list = servers.map((s) => {
+    let v = views.get(s);
+    if (!v) {
+      v = { get name() { return s.name; }, get cookie() { return s.config.cookie; }, get op() { return s.op; }, get admin() { return s.admin; } };
+      views.set(s, v);
+    }
+    return v;
+  });
+  listViews.set(servers, list);
+  return list;
+}
+
 export interface RequestEditOptions {
   /** The server connection will be closed after this transaction (server-close / close modes). */
   readonly serverClose: boolean;
@@ -46,7 +72,7 @@ export interface RequestEditOptions {
   readonly forwardfor: ForwardForConfig | undefined;
   readonly clientIp: string;
   readonly cookie: CookieConfig | undefined;
-  readonly servers: readonly CookieServer[];
+  readonly servers: readonly CookieSource[];
   readonly persist: boolean;
 }
 
@@ -64,7 +90,7 @@ export function requestEdits(head: HttpHead, o: RequestEditOptions): RequestEdit
   let cookieValue: string | undefined;
   if (o.cookie) {
     const original = head.hasCookie ? head.fullValues('cookie') : [];
-    const r = parseRequestCookies(o.cookie, original, o.servers, o.persist);
+    const r = parseRequestCookies(o.cookie, original, cookieServers(o.servers), o.persist);
     persistServer = r.server;
     cookieStatus = r.status;
     cookieValue = r.value;
