@@ -19,8 +19,14 @@ export function vipBlock(node: ConfNode, list: VipConfig[], rep: Reporter): void
   for (const { words, at } of lines(node)) {
     if (at.children) rep.error(at, 'block-unexpected', `${node.keyword}: '${at.keyword}' does not take a { ... } block`);
     const r = parseVip(words, whereOf(at), node.keyword);
-    if (r.ok) list.push(r.vip);
-    else rep.error(at, 'vip-invalid', r.error);
+    if (!r.ok) {
+      rep.error(at, 'vip-invalid', r.error);
+    } else if (list.some((v) => v.address === r.vip.address)) {
+      // The second add would fail with EEXIST (or silently replace the first's options): keep the first.
+      rep.warn(at, 'vip-duplicate', `${r.vip.address} is listed twice in ${node.keyword}: the second entry is ignored`, 'list each address once');
+    } else {
+      list.push(r.vip);
+    }
   }
 }
 

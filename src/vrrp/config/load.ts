@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ConfigError, type Diagnostic } from '../../core/diagnostics.js';
 import { errorMessage } from '../../core/errors.js';
 import type { CommandLine, KeepalivedConfig, NotifyScripts, VrrpScriptConfig } from '../types.js';
-import type { IncludeResolver } from './ast.js';
+import type { ConfNode, IncludeResolver } from './ast.js';
 import { Reporter, sortDiagnostics } from './codes.js';
 import { completeGlobal, completeInstance, completeScript } from './complete.js';
 import { newState, type LoadState } from './drafts.js';
@@ -36,7 +36,7 @@ export interface ParseOptions {
 }
 
 /** `vrrp_instance NAME {`: exactly one name (keepalived skips the block otherwise); names are unique. */
-function named(kind: string, exists: (st: LoadState, name: string) => boolean, create: (st: LoadState, name: string, node: Parameters<KeywordSpec<LoadState>['handle']>[0], rep: Reporter) => void): KeywordSpec<LoadState> {
+function named(kind: string, exists: (st: LoadState, name: string) => boolean, create: (st: LoadState, name: string, node: ConfNode, rep: Reporter) => void): KeywordSpec<LoadState> {
   return {
     block: 'required',
     handle: (node, st, rep) => {

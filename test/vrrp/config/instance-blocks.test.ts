@@ -19,6 +19,7 @@ rows('virtual_ipaddress', [
   { name: 'numeric scope', conf: vipInst('198.18.0.10 scope 200'), codes: [], pick: (c) => I(c).vips[0]!.scope, want: '200' },
   { name: 'several VIPs keep their order and lines', conf: vipInst('198.18.0.11\n198.18.0.12'), codes: [], pick: (c) => I(c).vips.map((v) => `${v.address}@${v.where.line}`), want: ['198.18.0.11@5', '198.18.0.12@6'] },
   { name: 'excluded VIPs', conf: instance('virtual_ipaddress_excluded {\n198.18.5.1/24 dev eth2\n}'), codes: [], pick: (c) => I(c).excludedVips.map((v) => `${v.address}/${v.prefix} ${v.dev}`), want: ['198.18.5.1/24 eth2'] },
+  { name: 'duplicate address keeps the first', conf: vipInst('198.18.0.10/24 dev eth0\n198.18.0.10/32'), codes: ['vip-duplicate'], pick: (c) => I(c).vips.map((v) => `${v.address}/${v.prefix}`), want: ['198.18.0.10/24'] },
   { name: 'bad address', conf: vipInst('198.18.0.300/24'), codes: ['vip-invalid', 'vip-none'] },
   { name: 'bad prefix', conf: vipInst('198.18.0.10/33'), codes: ['vip-invalid', 'vip-none'] },
   { name: 'dev without a value', conf: vipInst('198.18.0.10/24 dev'), codes: ['vip-invalid', 'vip-none'] },

@@ -160,3 +160,17 @@ test('include: braces may span files (textual include, as keepalived)', (t) => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('include: nesting deeper than the limit is refused', (t) => {
+  const dir = tmpDir('hapair-kaconf-inc-');
+  try {
+    const files: Record<string, string> = { 'main.conf': 'include f1.conf\n' };
+    for (let i = 1; i <= 20; i++) files[`f${i}.conf`] = `level${i}\ninclude f${i + 1}.conf\n`;
+    files['f21.conf'] = 'bottom\n';
+    const r = parseFile(tree(dir, files));
+    t.deepEqual(r.diags, ['include-depth@f15.conf:2']);
+    t.true(r.tree.endsWith('level15@f15.conf:1'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

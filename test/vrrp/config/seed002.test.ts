@@ -93,3 +93,10 @@ test('brace restored: loads with warnings only, every field as written', (t) => 
   t.is(i.syncGroup, undefined);
   t.deepEqual(c.syncGroups, []);
 });
+
+test('unreadable file: one file-level error, loadOrThrow throws ECONFIG', (t) => {
+  const r = loadKeepalivedConfig('/nonexistent/keepalived.conf');
+  t.is(r.config, undefined);
+  t.deepEqual(r.diagnostics.map((d) => [d.code, d.line, d.file]), [['file-read-error', 0, '/nonexistent/keepalived.conf']]);
+  t.true(isHaError(t.throws(() => loadKeepalivedConfigOrThrow('/nonexistent/keepalived.conf')), 'ECONFIG'));
+});
