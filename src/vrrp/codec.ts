@@ -244,6 +244,7 @@ function reject(reason: RejectReason, detail: string): DecodeResult {
  * count it as 'version' (both drop it).
  */
 export function decodeIpv4Packet(buf: Uint8Array): DecodeResult {
+  if (!(buf instanceof Uint8Array)) return reject('too-short', 'not a byte buffer');
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 1) return reject('too-short', 'IPv4 VRRP packet too short - 0 bytes');
   const version = (b[0] as number) >> 4;

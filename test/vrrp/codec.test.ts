@@ -187,3 +187,10 @@ test('isIpv4Multicast: 224.0.0.0/4 only', (t) => {
   t.false(isIpv4Multicast('198.18.0.12'));
   t.false(isIpv4Multicast('not-an-ip'));
 });
+
+test('decode never throws on values that are not byte buffers', (t) => {
+  for (const v of [undefined, null, 'abc', 42, {}, [1, 2, 3]]) {
+    const r = decodeIpv4Packet(v as unknown as Uint8Array);
+    t.false(r.ok);
+  }
+});
