@@ -41,6 +41,8 @@ export class Backend implements BackendView, ServerHost {
   readonly #retired = new Set<Server>();
   /** Streams being routed right now: haproxy counts a stream in beconn from the moment it enters the backend. */
   #routing = 0;
+  /** Backend has at least one usable server (for its last-change time). */
+  #up = true;
 
   constructor(section: ProxySection, fullconn: number, deps: BackendDeps) {
     this.name = section.name;
@@ -134,6 +136,12 @@ export class Backend implements BackendView, ServerHost {
 
   lbChanged(s: Server, kind: 'up' | 'down' | 'weight'): number {
     this.#balancer.update();
+    // The backend's own UP/DOWN (stats last change) flips when its first/last usable server comes or goes.
+    const up = this.usableCount() > 0;
+    if (up !== this.#up) {
+      this.#up = up;
+      this.lastChangeMs = this.#deps.clock.wallNow();
+    }
     if (kind === 'down' || !s.isUsable()) return this.#redistribute(s);
     return this.#serve(s);
   }

@@ -114,6 +114,11 @@ export class Server implements ServerControl, LbServer {
     return { ...this.#admin };
   }
 
+  /** Persistence cookie value (`cookie` on the server line): lets a Server serve as a CookieServer directly. */
+  get cookie(): string | undefined {
+    return this.config.cookie;
+  }
+
   get served(): number {
     return this.streams.size;
   }
