@@ -9,7 +9,7 @@ import type { CommandLine, KeepalivedConfig, NotifyScripts, VrrpScriptConfig } f
 import type { ConfNode, IncludeResolver } from './ast.js';
 import { Reporter, sortDiagnostics } from './codes.js';
 import { completeGlobal, completeInstance, completeScript } from './complete.js';
-import { newState, type LoadState } from './drafts.js';
+import { newState, whereOf, type LoadState } from './drafts.js';
 import { GLOBAL_BLOCK } from './global.js';
 import { expandGlob, hasMagic } from './glob.js';
 import { INSTANCE_BLOCK, newInstance } from './instance.js';
@@ -20,7 +20,6 @@ import { SCRIPT_BLOCK } from './script.js';
 import { GROUP_BLOCK, newGroup } from './sync-group.js';
 import { applyBlock, type BlockSpec, type KeywordSpec } from './table.js';
 import { ROOT_UNSUPPORTED } from './unsupported.js';
-import { whereOf } from './drafts.js';
 
 export interface LoadResult {
   /** Present iff there is no error. */
