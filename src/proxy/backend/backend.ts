@@ -54,6 +54,7 @@ export class Backend implements BackendView, ServerHost {
     this.lastChangeMs = deps.clock.wallNow();
     this.servers = section.servers.map((cfg, i) => this.#newServer(cfg, i));
     this.#rebuildBalancer();
+    this.#up = this.usableCount() > 0;
   }
 
   #newServer(cfg: ProxySection['servers'][number], order: number): Server {
