@@ -1,5 +1,6 @@
 // Parses `acl` lines and `if|unless` conditions into AclConfig / Condition (haproxy.md §1.5 ACLs;
 // doc/configuration.txt §7.1-7.2): fetch + optional (arg), flags -i -m -f -n -M -u --, then patterns.
+import net from 'node:net';
 import type { AclConfig, CondTerm, Condition, SourceRef } from '../types.js';
 import type { StmtCtx } from './ctx.js';
 
@@ -50,8 +51,16 @@ export function invalidNameChar(name: string): string | undefined {
   return /[^A-Za-z0-9_.:-]/.exec(name)?.[0];
 }
 
-const IPV4_CIDR = /^(\d{1,3})(\.\d{1,3}){0,3}(\/(\d{1,2}|\d{1,3}(\.\d{1,3}){3}))?$/;
-const IPV6_CIDR = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(\/\d{1,3})?$/;
+/** `addr[/mask]` as pat_parse_ip accepts it: an IPv4/IPv6 literal, mask as a length or a dotted IPv4 mask. */
+function isIpPattern(p: string): boolean {
+  const [addr, mask, extra] = p.split('/');
+  if (extra !== undefined || !addr) return false;
+  const fam = net.isIP(addr);
+  if (fam === 0) return false;
+  if (mask === undefined) return true;
+  if (/^\d{1,3}$/.test(mask)) return Number(mask) <= (fam === 4 ? 32 : 128);
+  return fam === 4 && net.isIPv4(mask);
+}
 
 function patternError(kind: PatternKind, p: string, method: string | undefined): string | undefined {
   const m = method ?? kind;
@@ -62,7 +71,7 @@ function patternError(kind: PatternKind, p: string, method: string | undefined):
       return `regex '${p}' is invalid: ${(err as Error).message}`;
     }
   } else if (m === 'ip') {
-    if (!IPV4_CIDR.test(p) && !IPV6_CIDR.test(p)) return `'${p}' is not a valid IPv4 or IPv6 address`;
+    if (!isIpPattern(p)) return `'${p}' is not a valid IPv4 or IPv6 address`;
   } else if (m === 'int' || m === 'len') {
     if (!/^(\d+|\d*:\d*|(eq|ne|lt|le|gt|ge))$/.test(p) && !/^\d+:\d+$/.test(p)) return `'${p}' is not a number nor a supported operator`;
   }
@@ -101,6 +110,7 @@ export function parseAclBody(name: string, args: readonly string[], from: number
   }
   let ignoreCase = false;
   let matchMethod: string | undefined;
+  let dashDash = false;
   const patterns: string[] = [];
   const files: string[] = [];
   let i = from + 1;
@@ -109,6 +119,7 @@ export function parseAclBody(name: string, args: readonly string[], from: number
     const a = args[i]!;
     if (!a.startsWith('-')) break;
     if (a === '--') {
+      dashDash = true;
       i++;
       break;
     }
@@ -149,9 +160,9 @@ export function parseAclBody(name: string, args: readonly string[], from: number
       if (p !== '' && !p.startsWith('#')) patterns.push(p);
     }
   }
-  if (spec.kind !== 'bool' && matchMethod !== 'found' && patterns.length === 0 && files.length === 0) {
-    ctx.error('bad-acl', `ACL '${name}': no pattern to match against were provided, so this ACL will never match. If this is what you intended, please add '--' to get rid of this warning. If you intended to match only for existence, please use '-m found'. If you wanted to force an int to match as a bool, please use '-m bool'.`);
-    return undefined;
+  if (spec.kind !== 'bool' && matchMethod !== 'found' && matchMethod !== 'bool' && patterns.length === 0 && files.length === 0 && !dashDash) {
+    // haproxy only warns: the ACL is kept and never matches.
+    ctx.warn('acl-never-matches', `ACL '${name}': no pattern to match against were provided, so this ACL will never match. If this is what you intended, please add '--' to get rid of this warning. If you intended to match only for existence, please use '-m found'. If you wanted to force an int to match as a bool, please use '-m bool'.`);
   }
   for (const p of patterns) {
     const err = patternError(spec.kind, p, matchMethod);
@@ -183,17 +194,15 @@ export function parseCondition(args: readonly string[], from: number, ctx: StmtC
   let group: CondTerm[] = [];
   let i = from + 1;
   if (i >= args.length) {
-    ctx.error('bad-condition', `missing condition after '${pol}'`);
-    return undefined;
+    // An empty condition has no term: `if` never matches, `unless` always does (acl_exec_cond).
+    ctx.warn('empty-condition', `'${pol}' without any ACL: the condition is always ${pol === 'if' ? 'false' : 'true'}`);
   }
   while (i < args.length) {
     let w = args[i]!;
     if (w === '||' || w.toLowerCase() === 'or') {
-      if (group.length === 0) {
-        ctx.error('bad-condition', `missing ACL before '${w}'`);
-        return undefined;
-      }
-      anyOf.push(group);
+      // haproxy (acl.c parse_acl_cond) silently drops empty OR terms; we say so.
+      if (group.length === 0) ctx.warn('empty-condition-term', `empty term before '${w}' in condition is ignored`);
+      else anyOf.push(group);
       group = [];
       i++;
       continue;
@@ -230,11 +239,8 @@ export function parseCondition(args: readonly string[], from: number, ctx: StmtC
     group.push({ negate, acl: w });
     i++;
   }
-  if (group.length === 0) {
-    ctx.error('bad-condition', 'missing ACL after the last OR in condition');
-    return undefined;
-  }
-  anyOf.push(group);
+  if (group.length > 0) anyOf.push(group);
+  else if (anyOf.length > 0) ctx.warn('empty-condition-term', 'empty term after the last OR in condition is ignored');
   return { polarity: pol, anyOf, where: ctx.where };
 }
 

@@ -43,10 +43,11 @@ const port = (key: 'checkPort' | 'agentPort', kw: string) => (t: Target, v: stri
   return undefined;
 };
 
-const address = (key: 'checkAddr' | 'agentAddr', kw: string) => (t: Target, v: string): string | undefined => {
+const address = (key: 'checkAddr' | 'agentAddr', kw: string) => (t: Target, v: string, ctx: StmtCtx): string | undefined => {
   const r = parseAddress(v);
   if (!r.ok) return `'${kw}' : ${r.message}`;
-  if (r.addr.port !== undefined) return `'${kw}' expects an address without port, got '${v}'`;
+  // haproxy keeps a port written here inside the sockaddr; checks take their port from `port`/`agent-port`.
+  if (r.addr.port !== undefined) ctx.warn('ignored-server-param', `'${kw} ${v}' : the port part is ignored by hapair, use '${key === 'checkAddr' ? 'port' : 'agent-port'}'`);
   t[key] = r.addr.host;
   return undefined;
 };
