@@ -27,8 +27,8 @@ const errs: [string, Record<string, unknown>, string, string][] = [
 for (const [title, err, cls, retry] of errs) {
   test(`classify: ${title}`, (t) => {
     const f = classifySmtpError(Object.assign(new Error(String(err.message ?? 'x')), err));
-    t.is<string>(f.class, cls);
-    t.is<string>(f.retry, retry);
+    t.is(f.class as string, cls);
+    t.is(f.retry as string, retry);
   });
 }
 
