@@ -259,7 +259,8 @@ export function parseHttpCheck(d: ProxyDraft, ctx: StmtCtx): void {
  */
 function httpSequenceError(d: ProxyDraft, rule: CheckRule): string | undefined {
   const rules = d.check.httpRules;
-  const last = rules[rules.length - 1];
+  // get_last_tcpcheck_rule() skips comments.
+  const last = [...rules].reverse().find((r) => r.kind !== 'comment');
   const step = rules.length + 1;
   if (!last) return undefined; // nothing yet, or only the implicit send of `option httpchk`
   if (last.kind !== 'connect' && rule.kind === 'http-send') return `unable to add http-check send rule at step ${step} (missing connect rule)`;
