@@ -242,6 +242,12 @@ export class VrrpDaemon {
     for (const old of plan.removed) old.feed({ type: 'shutdown', now: this.clock.now(), reason: 'reload' });
     await Promise.all(plan.removed.map((i) => i.drain()));
     plan.removed.forEach((i) => i.stopTimers());
+    // The notifier knows instances by name: removed ones were told with the old one, the rest use a new one.
+    if (!this.opts.notifier) {
+      const old = this.notifier;
+      this.notifier = createNotifier(next, { logger: this.log, clock: this.clock, statusProvider: () => this.status() });
+      void old.close(NOTIFY_CLOSE_MS).catch(() => undefined);
+    }
     const oldScripts = this.scripts;
     const oldConfig = this.config;
     this.config = next;

@@ -65,7 +65,7 @@ export class Instance {
   fsm: FsmState;
   stepper: Stepper | undefined;
   readonly counters: InstanceCounters;
-  private readonly log: Logger;
+  private log: Logger;
   private readonly timers = new Map<TimerName, TimerHandle>();
   private queue: Promise<void> = Promise.resolve();
   private ipId = 0;
@@ -315,6 +315,7 @@ export class Instance {
     const oldVips = this.allVips();
     this.cfg = next;
     (this as { config: KeepalivedConfig }).config = config;
+    this.log = this.deps.logger.child({ instance: next.name });
     this.vips = resolveVips(next.vips, next.interface);
     this.fsmCfg = fsmConfigFor(next, this.fsmCfg.srcIp);
     this.counters.reload();
@@ -323,10 +324,13 @@ export class Instance {
     const newVips = this.allVips();
     const removed = oldVips.filter((v) => !newVips.some((n) => key(n) === key(v)));
     const added = newVips.filter((v) => !oldVips.some((o) => key(o) === key(v)));
+    // Until the new list is installed, a snapshot must not read the not-yet-added VIPs as "deleted".
+    this.vipsInstalledAt = Infinity;
     this.queue = this.queue
       .then(async () => {
         await this.deps.vips.remove(removed);
         await this.deps.vips.add(added);
+        this.vipsInstalledAt = this.now();
         if (added.length > 0) this.deps.garp.burst(added, next.garp.masterRepeat);
         await this.sendAdvert(this.fsm.effectivePriority); // keepalived: a kept master re-advertises at once
       })
