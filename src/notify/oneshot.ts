@@ -1,0 +1,105 @@
+// One-shot alerting for `hapair notify-mail`: build the alert from argv + config, spool it, deliver inline (bounded).
+import type { Logger } from '../core/logger.js';
+import { realClock } from '../core/clock.js';
+import type { KeepalivedConfig } from '../vrrp/types.js';
+import type { AlertMessage } from './alert.js';
+import { isValidAddress } from './address.js';
+import { transitionAlert } from './compose.js';
+import { Deliverer, type PassResult } from './deliverer.js';
+import { defaultFrom, hostFacts } from './host.js';
+import { loadMailSecrets } from './secrets.js';
+import { Spool } from './spool.js';
+import { createMailTransport, probeRelay } from './transport.js';
+import type { TransitionEvent } from './types.js';
+
+export interface CliAlertRequest {
+  readonly kind: 'INSTANCE' | 'GROUP';
+  readonly name?: string;
+  readonly state: TransitionEvent['to'];
+  readonly priority?: number; // from keepalived's generic notify argv
+}
+
+/**
+ * Which instance/group the alert is about: the named one; else the only instance; else the one instance
+ * whose notify_<state> line runs `notify-mail` (so a drop-in `notify_master "hapair notify-mail master"`
+ * needs no --instance even with several instances). Returns an error text when it stays ambiguous.
+ */
+export function resolveTarget(config: KeepalivedConfig, req: CliAlertRequest): { kind: 'INSTANCE' | 'GROUP'; name: string } | string {
+  const pool = req.kind === 'GROUP' ? config.syncGroups : config.instances;
+  const word = req.kind === 'GROUP' ? 'vrrp_sync_group' : 'vrrp_instance';
+  if (req.name !== undefined) {
+    return pool.some((t) => t.name === req.name) ? { kind: req.kind, name: req.name } : `no ${word} named '${req.name}' in ${config.files[0] ?? 'the config'}`;
+  }
+  if (pool.length === 1) return { kind: req.kind, name: pool[0]!.name };
+  const slot = ({ MASTER: 'master', BACKUP: 'backup', FAULT: 'fault', STOP: 'stop' } as const)[req.state];
+  const users = pool.filter((t) => t.notify[slot]?.argv.some((a) => a.includes('notify-mail')));
+  if (users.length === 1) return { kind: req.kind, name: users[0]!.name };
+  return `cannot tell which ${word} this is about (${pool.length} in the config): pass --instance NAME`;
+}
+
+/** The alert for a notify-script invocation: everything the config knows; the reason is unknown here. */
+export function cliAlert(config: KeepalivedConfig, target: { kind: 'INSTANCE' | 'GROUP'; name: string }, req: CliAlertRequest, hostname: string, now: number): AlertMessage {
+  const mail = config.global.mail;
+  const inst = target.kind === 'INSTANCE' ? config.instances.find((i) => i.name === target.name) : undefined;
+  const members = target.kind === 'GROUP' ? config.instances.filter((i) => i.syncGroup === target.name) : inst ? [inst] : [];
+  const host = hostFacts(config, hostname);
+  const recipients = mail.recipients.filter(isValidAddress);
+  const from = mail.from !== undefined && isValidAddress(mail.from) ? mail.from : defaultFrom(hostname);
+  return transitionAlert(
+    {
+      kind: target.kind,
+      name: target.name,
+      to: req.state,
+      reasonText: 'reported by a notify script (hapair notify-mail); see the VRRP daemon log for the cause',
+      ...(inst ? { basePriority: inst.basePriority, interface: inst.interface } : {}),
+      ...(req.priority !== undefined ? { effectivePriority: req.priority } : {}),
+      vips: members.flatMap((m) => m.vips.map((v) => `${v.address}/${v.prefix}`)),
+      routerId: config.global.routerId,
+      wallTime: now,
+    },
+    { from, recipients },
+    host,
+  );
+}
+
+export interface FlushReport {
+  readonly spooledId?: string;
+  readonly spoolError?: string;
+  readonly results: Readonly<Record<string, PassResult>>;
+  readonly delivered: number;
+  readonly pending: number; // still in the spool after the attempt
+}
+
+/**
+ * Spools `msg` (when given) and delivers everything pending in the spool, bounded by `waitMs`. The queues'
+ * lock files keep this safe next to a running daemon: a queue the daemon is delivering is skipped ('busy').
+ */
+export async function spoolAndFlush(config: KeepalivedConfig, msg: AlertMessage | undefined, opts: { waitMs: number; logger: Logger; hostname?: string; env?: NodeJS.ProcessEnv }): Promise<FlushReport> {
+  const mail = config.global.mail;
+  const secrets = loadMailSecrets(mail, opts.env);
+  const transport = createMailTransport(mail, secrets, { pool: true, ...(opts.hostname ? { hostname: opts.hostname } : {}) });
+  const server = mail.smtpServer!;
+  const deliverer = new Deliverer(transport.send, {
+    logger: opts.logger,
+    clock: realClock,
+    maxAgeSec: mail.maxAgeSec,
+    probe: () => probeRelay(server.host, server.port, 2_000),
+  });
+  const spool = new Spool(mail.spoolDir);
+  let spooledId: string | undefined;
+  let spoolError: string | undefined;
+  try {
+    await spool.init();
+    deliverer.attachSpool(spool);
+    if (msg) spooledId = await spool.enqueue(msg, msg.to);
+  } catch (err) {
+    spoolError = err instanceof Error ? err.message : String(err);
+    if (msg) deliverer.enqueueMemory(msg);
+  }
+  const deadline = realClock.now() + opts.waitMs;
+  const results = await deliverer.deliverAllOnce(deadline);
+  await deliverer.close(0);
+  transport.close();
+  const pending = spoolError ? 0 : (await spool.stats().catch(() => undefined))?.pending ?? 0;
+  return { ...(spooledId ? { spooledId } : {}), ...(spoolError ? { spoolError } : {}), results, delivered: deliverer.delivered, pending };
+}
