@@ -77,13 +77,15 @@ function statsKw(g: GlobalDraft, ctx: StmtCtx): void {
     ctx.error('bad-stats', "'stats socket' expects an address or a unix socket path.");
     return;
   }
-  let target = path;
+  let target: string;
   if (!path.startsWith('/') && !path.startsWith('unix@')) {
-    const r = parseAddress(path.replace(/^ipv[46]@/, ''));
+    const r = parseAddress(path);
     if (!r.ok || r.addr.port === undefined) {
       ctx.error('bad-stats', `'stats socket' : ${r.ok ? `missing port in '${path}'` : r.message}`);
       return;
     }
+    // Normalised `host:port` ([v6]:port) so consumers only tell a path (leading '/') from an address.
+    target = `${r.addr.family === 'ipv6' ? `[${r.addr.host}]` : r.addr.host}:${r.addr.port}`;
   } else target = path.replace(/^unix@/, '');
   let mode: number | undefined;
   let level: StatsSocketConfig['level'] = 'operator';

@@ -1,0 +1,94 @@
+// `global` section keywords (haproxy.md §1.4, §2.5, §8): values, defaults, ignored tuning keywords, removed
+// keywords; each row judged by haproxy -c as well.
+import test from 'ava';
+import type { GlobalConfig } from '../../../src/proxy/types.js';
+import { haproxyCheckText } from '../../helpers/pxconf-oracle.js';
+import { codes, parseLines } from '../../helpers/pxconf.js';
+
+const cfg = (lines: readonly string[]): string[] => ['global', ...lines.map((l) => `  ${l}`), 'listen z', '  bind :8000'];
+const haproxyAccepts = async (lines: readonly string[]): Promise<boolean> => (await haproxyCheckText(cfg(lines).join('\n') + '\n')).valid;
+
+test('global defaults', (t) => {
+  const r = parseLines(cfg([]));
+  t.deepEqual(r.config?.global, {
+    nbthread: 1, statsSockets: [], statsTimeout: 10_000, spreadChecks: 0, externalCheck: false, insecureForkWanted: false,
+    logs: [], daemon: false,
+  } satisfies GlobalConfig);
+});
+
+const rows: [string[], Partial<Record<keyof GlobalConfig, unknown>>][] = [
+  [['maxconn 4000'], { maxconn: 4000 }],
+  [['nbthread 4'], { nbthread: 4 }],
+  [['stats timeout 1m'], { statsTimeout: 60_000 }],
+  [['spread-checks 50'], { spreadChecks: 50 }],
+  [['max-spread-checks 500'], { maxSpreadChecks: 500 }],
+  [['external-check', 'insecure-fork-wanted'], { externalCheck: true, insecureForkWanted: true }],
+  [['insecure-fork-wanted', 'no insecure-fork-wanted'], { insecureForkWanted: false }],
+  [['pidfile /run/h.pid', 'chroot /var/empty', 'user nobody', 'group nogroup', 'daemon', 'node lb-a', 'hard-stop-after 5m'],
+    { pidfile: '/run/h.pid', chroot: '/var/empty', user: 'nobody', group: 'nogroup', daemon: true, node: 'lb-a', hardStopAfter: 300_000 }],
+  [['master-worker'], { masterWorker: true }],
+  [['log 127.0.0.1 local2', 'log 10.0.0.1:1514 daemon err'], { logs: [['127.0.0.1:514', 'local2', undefined], ['10.0.0.1:1514', 'daemon', 'err']] }],
+  [['log 127.0.0.1 local2', 'no log'], { logs: [] }],
+];
+for (const [lines, expected] of rows) {
+  test(`global: ${lines.join(' / ')}`, async (t) => {
+    const r = parseLines(cfg(lines));
+    t.deepEqual(r.errors, []);
+    const g = r.config!.global;
+    for (const [k, v] of Object.entries(expected)) {
+      const got = k === 'logs' ? g.logs.map((l) => [l.address, l.facility, l.level]) : g[k as keyof GlobalConfig];
+      t.deepEqual(got, v, k);
+    }
+    t.true(await haproxyAccepts(lines));
+  });
+}
+
+test('stats socket: path, mode (octal), level (default operator), expose-fd, TCP form', async (t) => {
+  const lines = [
+    'stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners',
+    'stats socket ipv4@127.0.0.1:9999 level user',
+    'stats socket /run/haproxy/op.sock',
+  ];
+  const r = parseLines(cfg(lines));
+  t.deepEqual(r.errors, []);
+  t.deepEqual(r.config?.global.statsSockets.map((s) => [s.path, s.mode, s.level]), [
+    ['/run/haproxy/admin.sock', 0o660, 'admin'], ['127.0.0.1:9999', undefined, 'user'], ['/run/haproxy/op.sock', undefined, 'operator'],
+  ]);
+  t.true(await haproxyAccepts(lines));
+});
+
+test('tuning keywords hapair has no use for are accepted with a warning', async (t) => {
+  const lines = ['ulimit-n 65536', 'tune.bufsize 32768', 'tune.ssl.default-dh-param 2048', 'cpu-map auto:1/1-4 0-3'];
+  const r = parseLines(cfg(lines));
+  t.deepEqual(r.errors, []);
+  t.deepEqual(codes(r.warnings).filter((c) => c.startsWith('ignored')), ['ignored-keyword@2', 'ignored-keyword@3', 'ignored-keyword@4', 'ignored-keyword@5']);
+  t.true(await haproxyAccepts(lines));
+});
+
+const errors: [string[], string][] = [
+  [['nbproc 2'], 'removed-keyword@2'],
+  [['nbthread 0'], 'bad-value@2'],
+  [['nbthread 65'], 'bad-value@2'],
+  [['spread-checks 51'], 'bad-value@2'],
+  [['maxconn'], 'bad-value@2'],
+  [['stats timeout 1.5s'], 'bad-time@2'],
+  [['stats socket /x level root'], 'bad-stats@2'],
+  [['stats socket /x expose-fd all'], 'bad-stats@2'],
+  [['stats frobnicate'], 'bad-stats@2'],
+  [['log 127.0.0.1'], 'bad-log@2'],
+  [['no daemon'], 'bad-modifier@2'],
+  [['frobnicate'], 'unknown-keyword@2'],
+  [['pidfile'], 'missing-argument@2'],
+  [['master-worker sometimes'], 'bad-value@2'],
+];
+for (const [lines, code] of errors) {
+  test(`global error: ${lines.join(' / ')}`, async (t) => {
+    t.deepEqual(codes(parseLines(cfg(lines)).errors), [code]);
+    t.false(await haproxyAccepts(lines), 'haproxy 2.6 rejects it too');
+  });
+}
+
+test('global may repeat; a second global section continues the first', (t) => {
+  const r = parseLines(['global', '  maxconn 10', 'listen a', '  bind :8000', 'global', '  nbthread 2']);
+  t.like(r.config?.global, { maxconn: 10, nbthread: 2 });
+});
