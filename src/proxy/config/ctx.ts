@@ -1,6 +1,7 @@
 // The per-statement parsing context handed to keyword handlers: where we are and how to report.
 import type { DiagnosticSink } from '../../core/diagnostics.js';
 import type { SourceRef } from '../types.js';
+import type { ProxyConfigCode } from './codes.js';
 import type { KeywordModifier, Statement } from './reader.js';
 
 export interface LoaderDeps {
@@ -23,10 +24,10 @@ export class StmtCtx {
   get modifier(): KeywordModifier {
     return this.stmt.modifier;
   }
-  error(code: string, message: string): void {
+  error(code: ProxyConfigCode, message: string): void {
     this.sink.error(this.stmt.file, this.stmt.line, code, message);
   }
-  warn(code: string, message: string, fix?: string): void {
+  warn(code: ProxyConfigCode, message: string, fix?: string): void {
     this.sink.warn(this.stmt.file, this.stmt.line, code, message, fix);
   }
   /** haproxy's alertif_too_many_args: more than `max` arguments after the keyword word(s) at `kwWords`. */

@@ -1,6 +1,7 @@
 // Turns parsed drafts into the immutable ProxyConfig: ids (haproxy's get_next_id numbering), server
 // minconn/maxconn resolution, `log global`, stats defaults and the effective health-check rule list.
 import type { DiagnosticSink } from '../../core/diagnostics.js';
+import { reportError, reportWarning } from './codes.js';
 import type {
   CheckRule, GlobalConfig, HealthCheckConfig, LogTarget, ProxyConfig, ProxySection, ServerConfig, StatsConfig,
 } from '../types.js';
@@ -139,7 +140,7 @@ export function finalize(files: readonly string[], global: GlobalDraft, drafts: 
     const prev = seenIds.get(d.explicitId);
     const w = d.explicitIdWhere ?? d.where;
     const type = (x: ProxyDraft): string => (x.kind === 'listen' ? 'proxy' : x.kind);
-    if (prev) sink.error(w.file, w.line, 'duplicate-id', `${type(d)} ${d.name} reuses same custom id as ${type(prev)} ${prev.name} (declared at ${prev.where.file}:${prev.where.line}).`);
+    if (prev) reportError(sink, w.file, w.line, 'duplicate-id', `${type(d)} ${d.name} reuses same custom id as ${type(prev)} ${prev.name} (declared at ${prev.where.file}:${prev.where.line}).`);
     else seenIds.set(d.explicitId, d);
   }
   const proxies: ProxySection[] = drafts.map((d, i) => {
@@ -156,7 +157,8 @@ export function finalize(files: readonly string[], global: GlobalDraft, drafts: 
       retries: d.retries, httpReuse: d.httpReuse, acls: [...d.acls], useBackends: [...d.useBackends],
       balance: d.balance, hashType: d.hashType, servers: finalizeServers(d.servers), healthCheck: finalizeCheck(d),
       logs, where: d.where,
-      ...(d.maxconn !== undefined ? { maxconn: d.maxconn } : {}),
+      // `maxconn 0` means "use the global maxconn", i.e. the same as unset (haproxy.md §1.5).
+      ...(d.maxconn ? { maxconn: d.maxconn } : {}),
       ...(d.fullconn !== undefined && d.fullconn > 0 ? { fullconn: d.fullconn } : {}),
       ...(d.defaultBackend !== undefined ? { defaultBackend: d.defaultBackend } : {}),
       ...(d.cookie ? { cookie: d.cookie } : {}),

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { ConfigError, DiagnosticSink, type Diagnostic } from '../../core/diagnostics.js';
 import type { ProxyConfig } from '../types.js';
+import type { ProxyConfigCode } from './codes.js';
 import type { LoaderDeps } from './ctx.js';
 import { finalize } from './finalize.js';
 import { DraftParser } from './parser.js';
@@ -12,6 +13,7 @@ import { readStatements } from './reader.js';
 import { validate } from './validate.js';
 
 export { computeFullconn } from './fullconn.js';
+export { PROXY_CONFIG_CODES, type ProxyConfigCode } from './codes.js';
 
 interface Source {
   readonly file: string;
@@ -45,10 +47,10 @@ export function loadProxyConfig(files: readonly string[]): { config?: ProxyConfi
     try {
       sources.push({ file, bytes: fs.readFileSync(file).toString('latin1') });
     } catch (err) {
-      unreadable.push({ file, line: 0, severity: 'error', code: 'unreadable-file', message: `Could not open configuration file ${file} : ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
+      unreadable.push({ file, line: 0, severity: 'error', code: 'unreadable-file' satisfies ProxyConfigCode, message: `Could not open configuration file ${file} : ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
     }
   }
-  if (files.length === 0) unreadable.push({ file: '', line: 0, severity: 'error', code: 'no-file', message: 'no configuration file given' });
+  if (files.length === 0) unreadable.push({ file: '', line: 0, severity: 'error', code: 'no-file' satisfies ProxyConfigCode, message: 'no configuration file given' });
   const readFile = (p: string): string | undefined => {
     try {
       return fs.readFileSync(p, 'utf8');

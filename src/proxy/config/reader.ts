@@ -1,6 +1,7 @@
 // Turns haproxy.cfg text into statements: lexes each line, applies `.if/.elif/.else/.endif` masking and the
 // `.diag/.notice/.warning/.alert` directives, and the `no`/`default` keyword modifiers (src/cfgparse.c readcfgfile).
 import type { DiagnosticSink } from '../../core/diagnostics.js';
+import { reportError, reportWarning } from './codes.js';
 import { lexLine } from './lexer.js';
 import { evalCondition } from './preproc.js';
 
@@ -53,12 +54,12 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
   for (let idx = 0; idx < lines.length; idx++) {
     const lineno = idx + 1;
     if (sink.errors.length - fatalBefore >= MAX_FATAL) {
-      sink.error(file, lineno, 'too-many-errors', `too many fatal errors (${MAX_FATAL}), stopping now`);
+      reportError(sink, file, lineno, 'too-many-errors', `too many fatal errors (${MAX_FATAL}), stopping now`);
       break;
     }
     const lex = lexLine(lines[idx]!, { env, file, line: lineno, section });
     if (lex.error) {
-      sink.error(file, lineno, lex.error.code, `${lex.error.message} at position ${lex.error.column}`);
+      reportError(sink, file, lineno, lex.error.code, `${lex.error.message} at position ${lex.error.column}`);
       continue;
     }
     let raw = lex.words;
@@ -68,7 +69,7 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
     let args = raw.map(bytesToUtf8);
     const masked = conds.length > 0 && MASKED.has(conds[conds.length - 1]!);
     if (lex.slashComment !== undefined && !masked) {
-      sink.warn(file, lineno, 'slash-comment',
+      reportWarning(sink, file, lineno, 'slash-comment',
         `'//' at position ${lex.slashComment} is not a comment in haproxy (2.6 rejects the line); hapair ignores the rest of the line`,
         "use '#' for comments");
     }
@@ -92,7 +93,7 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
       raw = raw.slice(1);
       if (args.length === 0) continue;
       if (!MODIFIABLE.has(args[0]!)) {
-        sink.error(file, lineno, 'bad-modifier',
+        reportError(sink, file, lineno, 'bad-modifier',
           'negation/default currently supported only for options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping');
         continue;
       }
@@ -100,11 +101,11 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
     if (SECTION_KEYWORDS.has(args[0]!)) section = args[1] ?? args[0]!;
     out.push({ file, line: lineno, args, raw, modifier });
   }
-  if (conds.length > 0) sink.error(file, lines.length, 'unterminated-if', "non-terminated '.if' block");
+  if (conds.length > 0) reportError(sink, file, lines.length, 'unterminated-if', "non-terminated '.if' block");
   if (missingLf) {
     // haproxy 2.6 makes this fatal ("file might have been truncated"); a missing final newline is almost
     // always an editor artefact, so hapair only warns (documented deliberate difference).
-    sink.warn(file, lines.length, 'missing-lf', 'missing LF on last line, file might have been truncated', 'end the file with a newline');
+    reportWarning(sink, file, lines.length, 'missing-lf', 'missing LF on last line, file might have been truncated', 'end the file with a newline');
   }
   return out;
 }
@@ -118,7 +119,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
   const evaluate = (): boolean | undefined => {
     const r = evalCondition(expr, env);
     if (!r.ok) {
-      sink.error(file, line, 'bad-condition', `${r.message} in '${kw}'`);
+      reportError(sink, file, line, 'bad-condition', `${r.message} in '${kw}'`);
       return undefined;
     }
     return r.value;
@@ -126,7 +127,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
   switch (kw) {
     case '.if': {
       if (conds.length + 1 >= MAX_NESTED) {
-        sink.error(file, line, 'too-many-nested-if', `too many nested '.if', max is ${MAX_NESTED}`);
+        reportError(sink, file, line, 'too-many-nested-if', `too many nested '.if', max is ${MAX_NESTED}`);
         return 'abort';
       }
       if (top !== undefined && MASKED.has(top)) {
@@ -141,7 +142,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
     case '.elif': {
       if (top === undefined) return lone(kw, file, line, sink);
       if (top === 'else-take' || top === 'else-drop') {
-        sink.error(file, line, 'bad-if-structure', "'.elif' after '.else' is not permitted");
+        reportError(sink, file, line, 'bad-if-structure', "'.elif' after '.else' is not permitted");
         return 'abort';
       }
       if (top === 'take' || top === 'skip') {
@@ -156,7 +157,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
     case '.else':
     case '.endif': {
       if (args.length > 1) {
-        sink.error(file, line, 'unexpected-argument', `Unexpected argument '${args[1]}' for '${kw}'`);
+        reportError(sink, file, line, 'unexpected-argument', `Unexpected argument '${args[1]}' for '${kw}'`);
         return 'abort';
       }
       if (top === undefined) return lone(kw, file, line, sink);
@@ -165,7 +166,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
         return 'handled';
       }
       if (top === 'else-take' || top === 'else-drop') {
-        sink.error(file, line, 'bad-if-structure', "'.else' after '.else' is not permitted");
+        reportError(sink, file, line, 'bad-if-structure', "'.else' after '.else' is not permitted");
         return 'abort';
       }
       conds[conds.length - 1] = top === 'drop' ? 'else-take' : 'else-drop';
@@ -177,7 +178,7 @@ function directive(kw: string, args: readonly string[], conds: CondState[], env:
 }
 
 function lone(kw: string, file: string, line: number, sink: DiagnosticSink): DirectiveResult {
-  sink.error(file, line, 'bad-if-structure', `lone '${kw}' with no matching '.if'`);
+  reportError(sink, file, line, 'bad-if-structure', `lone '${kw}' with no matching '.if'`);
   return 'abort';
 }
 
@@ -185,20 +186,20 @@ function lone(kw: string, file: string, line: number, sink: DiagnosticSink): Dir
 function message(kw: string, args: readonly string[], file: string, line: number, sink: DiagnosticSink): 'ok' | 'abort' {
   const known = ['.alert', '.warning', '.notice', '.diag'];
   if (!known.includes(kw)) {
-    sink.error(file, line, 'unknown-directive', `unknown directive '${kw}'`);
+    reportError(sink, file, line, 'unknown-directive', `unknown directive '${kw}'`);
     return 'abort';
   }
   if (args.length > 2) {
-    sink.error(file, line, 'unexpected-argument', `Unexpected argument '${args[2]}' for '${kw}'. Use quotes if the message should contain spaces`);
+    reportError(sink, file, line, 'unexpected-argument', `Unexpected argument '${args[2]}' for '${kw}'. Use quotes if the message should contain spaces`);
     return 'ok';
   }
   const text = args[1] ?? '';
   if (kw === '.alert') {
-    sink.error(file, line, 'alert-directive', `'${text}'`);
+    reportError(sink, file, line, 'alert-directive', `'${text}'`);
     return 'abort';
   }
   // .warning is a real warning; .notice and .diag are informational: kept as warnings with their own code
   // so `hapair check` shows them (Diagnostic has no "notice" severity).
-  sink.warn(file, line, kw === '.warning' ? 'warning-directive' : kw === '.notice' ? 'notice-directive' : 'diag-directive', `'${text}'`);
+  reportWarning(sink, file, line, kw === '.warning' ? 'warning-directive' : kw === '.notice' ? 'notice-directive' : 'diag-directive', `'${text}'`);
   return 'ok';
 }

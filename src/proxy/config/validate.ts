@@ -2,16 +2,19 @@
 // backend references and modes, server check ports, external-check prerequisites, keywords that need
 // `mode http`, and haproxy's advisory warnings (missing timeouts, no bind, unused check rules).
 import type { DiagnosticSink } from '../../core/diagnostics.js';
+import { reportError, reportWarning, type ProxyConfigCode } from './codes.js';
 import type { CheckRule, ProxyConfig, ProxySection, ServerConfig, SourceRef } from '../types.js';
 import type { ProxyDraft } from './draft.js';
+
+type Report = (w: SourceRef, code: ProxyConfigCode, msg: string, fix?: string) => void;
 
 const typeName = (p: ProxySection): string => (p.kind === 'listen' ? 'proxy' : p.kind);
 const at = (w: SourceRef): string => `${w.file}:${w.line}`;
 
 /** Checks references between proxies and adjusts what haproxy ignores; returns the config to use. */
 export function validate(config: ProxyConfig, drafts: readonly ProxyDraft[], sink: DiagnosticSink): ProxyConfig {
-  const err = (w: SourceRef, code: string, msg: string): void => sink.error(w.file, w.line, code, msg);
-  const warn = (w: SourceRef, code: string, msg: string, fix?: string): void => sink.warn(w.file, w.line, code, msg, fix);
+  const err: Report = (w, code, msg) => reportError(sink, w.file, w.line, code, msg);
+  const warn: Report = (w, code, msg, fix) => reportWarning(sink, w.file, w.line, code, msg, fix);
   const backends = new Map(config.proxies.filter((p) => p.kind !== 'frontend').map((p) => [p.name, p]));
   const proxies = config.proxies.map((p0, i) => {
     let p = p0;
@@ -49,13 +52,13 @@ export function validate(config: ProxyConfig, drafts: readonly ProxyDraft[], sin
     return p;
   });
   if (!proxies.some((p) => p.kind !== 'backend' && p.binds.length > 0 && !p.disabled)) {
-    sink.warn(config.files[0] ?? '', 0, 'no-listener', 'configuration has no listener: nothing would accept connections');
+    reportWarning(sink, config.files[0] ?? '', 0, 'no-listener', 'configuration has no listener: nothing would accept connections');
   }
   return { ...config, proxies };
 }
 
 /** haproxy ignores HTTP-only features in `mode tcp`, with these warnings. */
-function tcpModeAdjust(p: ProxySection, warn: (w: SourceRef, c: string, m: string, f?: string) => void): ProxySection {
+function tcpModeAdjust(p: ProxySection, warn: Report): ProxySection {
   const out: { -readonly [K in keyof ProxySection]: ProxySection[K] } = { ...p };
   const kind = typeName(p);
   if (p.stats) {
@@ -85,7 +88,6 @@ function tcpModeAdjust(p: ProxySection, warn: (w: SourceRef, c: string, m: strin
   return out;
 }
 
-type Report = (w: SourceRef, code: string, msg: string, fix?: string) => void;
 
 function checkBackend(p: ProxySection, d: ProxyDraft, config: ProxyConfig, err: Report, warn: Report): void {
   const kind = typeName(p);

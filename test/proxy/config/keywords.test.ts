@@ -185,3 +185,8 @@ test('`//` blog comments: accepted with one warning per line, consistently in ev
   t.is(proxy(r.config, 'a').stats?.uri, '/admin');
   t.is(r.config?.global.maxconn, 10);
 });
+
+test('maxconn 0 on a frontend means the global maxconn: stored as unset', (t) => {
+  t.is(proxy(listen(['maxconn 0']).config, 'a').maxconn, undefined);
+  t.is(proxy(listen(['fullconn 0']).config, 'a').fullconn, undefined, 'fullconn 0 = automatic');
+});

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isHaError } from '../../../src/core/errors.js';
 import { ConfigError } from '../../../src/core/diagnostics.js';
-import { loadProxyConfig, loadProxyConfigOrThrow, parseProxyText } from '../../../src/proxy/config/load.js';
+import { loadProxyConfig, loadProxyConfigOrThrow, parseProxyText, PROXY_CONFIG_CODES } from '../../../src/proxy/config/load.js';
 import { cliMain, fixture, tmpDir } from '../../helpers/paths.js';
 import { run } from '../../helpers/pxconf-oracle.js';
 import { codes, proxy } from '../../helpers/pxconf.js';
@@ -104,4 +104,21 @@ test('`hapair check -f` on the real CLI: OK verdict with warnings, FAILED with f
   t.is(r.code, 1);
   t.regex(r.stdout, /FAILED/);
   t.regex(r.stderr, /invalid-weight\.cfg:5: 'server a\/s' : weight of server s is not within 0 and 256 \(300\)/);
+});
+
+test('every diagnostic code is documented with its severity (codes.ts), across all fixtures and seeds', (t) => {
+  const table: Record<string, string> = PROXY_CONFIG_CODES;
+  const dirs = [fixture('haproxy'), fixture('seeds')];
+  let seen = 0;
+  for (const dir of dirs) {
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cfg') && !x.startsWith('keepalived'))) {
+      for (const d of loadProxyConfig([path.join(dir, f)]).diagnostics) {
+        const doc = table[d.code];
+        t.truthy(doc, `${f}: undocumented code ${d.code}`);
+        t.is(doc?.[0], d.severity === 'error' ? 'E' : 'W', `${f}: ${d.code} severity`);
+        seen++;
+      }
+    }
+  }
+  t.true(seen > 50);
 });

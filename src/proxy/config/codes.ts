@@ -1,0 +1,127 @@
+// The stable diagnostic codes of the haproxy.cfg loader (tests and `hapair check --json` consumers key on them).
+import type { DiagnosticSink } from '../../core/diagnostics.js';
+
+/** code -> what it means. E = error (no config), W = warning. */
+export const PROXY_CONFIG_CODES = {
+  // lexer / reader (haproxy.md §1.1-1.2)
+  'unmatched-quote': 'E unterminated single or double quote',
+  'unmatched-brace': 'E `${` without its `}`',
+  'bad-hex-escape': 'E `\\x` not followed by two hex digits',
+  'bad-env-name': 'E `$` followed by a character that cannot start a variable name, or an unknown `${.X}`',
+  'bad-word-expand': 'E `${VAR[` not followed by `*]`',
+  'too-many-words': 'E more than 64 words on a line',
+  'too-many-errors': 'E 50 errors in one file: reading stopped',
+  'missing-lf': 'W last line without LF (fatal in haproxy 2.6: deliberate difference)',
+  'slash-comment': 'W blog-style `//` note taken as a comment (haproxy rejects it: deliberate difference)',
+  'bad-modifier': 'E `no`/`default` on a keyword that does not take it',
+  // conditional blocks and directives (haproxy.md §1.2)
+  'bad-condition': 'E unparsable `.if`/`.elif` expression, or bad `if|unless` condition',
+  'bad-if-structure': 'E `.elif`/`.else`/`.endif` without `.if`, or after `.else`',
+  'unterminated-if': 'E `.if` block still open at end of file',
+  'too-many-nested-if': 'E more than 100 nested `.if`',
+  'unexpected-argument': 'E extra argument on `.else`/`.endif`/message directives',
+  'unknown-directive': 'E unknown `.xxx` directive',
+  'alert-directive': 'E `.alert` (stops the file)',
+  'warning-directive': 'W `.warning`',
+  'notice-directive': 'W `.notice` (informational)',
+  'diag-directive': 'W `.diag` (informational)',
+  // sections
+  'out-of-section': 'E keyword before any section',
+  'missing-name': 'E proxy section without a name',
+  'bad-name': 'E character not allowed in a name (letters, digits, `-_.:`)',
+  'bad-section': 'E malformed section line',
+  'duplicate-proxy': 'E two frontends (or backends) with one name',
+  'duplicate-id': 'E two proxies with the same `id`',
+  'unknown-defaults': 'E `from` names no defaults section',
+  'ambiguous-defaults': 'E `from` names several defaults sections',
+  'ambiguous-defaults-use': 'W a defaults section used both with `from` and implicitly',
+  'unsupported-section': 'W userlist/peers/resolvers/...: skipped',
+  'legacy-section-address': 'W 1.x address on the section line taken as a bind (deliberate difference)',
+  // keywords
+  'unknown-keyword': 'E not a haproxy keyword of this section',
+  'misplaced-keyword': 'E keyword haproxy refuses in this section (e.g. server in a frontend, bind in defaults)',
+  'keyword-ignored': 'W keyword ignored: the section lacks the frontend/backend capability (haproxy warnifnotcap)',
+  'option-ignored': 'W option without effect here (httplog/tcplog in a backend)',
+  'ignored-keyword': 'W valid haproxy keyword hapair does not implement and that is harmless to ignore',
+  'ignored-option': 'W valid haproxy option hapair ignores',
+  'unsupported-keyword': 'E valid haproxy keyword hapair refuses (traffic would be handled differently)',
+  'unsupported-option': 'E valid haproxy option hapair refuses (protocol-specific checks, transparent)',
+  'removed-keyword': 'E keyword removed before haproxy 2.6 (clitimeout, nbproc, mode health, ...)',
+  'legacy-keyword': 'W keyword removed from haproxy but accepted and mapped (forceclose, http-tunnel, redispatch)',
+  'missing-argument': 'E keyword without its value',
+  'too-many-args': 'E extra words after a keyword',
+  'bad-value': 'E invalid or out-of-range value',
+  'bad-time': 'E invalid time value (decimals, junk)',
+  'time-overflow': 'E time >= 2^31 ms',
+  'time-underflow': 'E non-zero time rounding to 0',
+  'time-suffix': 'W junk after a valid time unit (warning in 2.6)',
+  'bad-timeout': 'E unknown timeout name or missing value',
+  'timeout-overwritten': 'W timeout set twice in one section',
+  'bad-option': 'E malformed option arguments',
+  'unknown-option': 'E not a haproxy option',
+  'bad-balance': 'E unknown or malformed balance algorithm (hash/rdp-cookie refused)',
+  'bad-hash-type': 'E malformed hash-type',
+  'bad-cookie': 'E malformed or contradictory cookie line',
+  'cookie-domain': 'W cookie domain without a leading dot',
+  'bad-log': 'E malformed log line',
+  'bad-stats': 'E malformed stats line',
+  'duplicate-stats-user': 'W a stats auth user given twice (ignored like haproxy)',
+  // bind / server
+  'bad-bind-address': 'E bind address without port, bad range, unix socket',
+  'bad-bind-param': 'E bad value of a bind parameter',
+  'ignored-bind-param': 'W bind/stats-socket parameter hapair ignores',
+  'unknown-bind-param': 'W unknown bind parameter, ignored',
+  'unsupported-bind-param': 'E ssl/accept-proxy/... binds',
+  'bad-server': 'E server line without name/address, bad name',
+  'bad-server-address': 'E unparsable server address or port',
+  'bad-server-param': 'E bad value of a server parameter',
+  'unknown-server-param': 'E not a haproxy server parameter',
+  'ignored-server-param': 'W server parameter hapair ignores',
+  'unsupported-server-param': 'E ssl/send-proxy/track/... on a server',
+  'duplicate-server': 'E two servers with one name in a backend',
+  'agent-without-port': 'E agent-check without agent-port (fatal in 2.6)',
+  // ACLs and routing
+  'bad-acl': 'E malformed acl line',
+  'bad-acl-pattern': 'E pattern invalid for the fetch (IP, regex, integer)',
+  'unsupported-fetch': 'E ACL fetch/converter hapair cannot evaluate',
+  'unsupported-acl-flag': 'E acl -M/-F',
+  'acl-file': 'E `acl -f` file unreadable',
+  'acl-never-matches': 'W acl without pattern',
+  'unknown-acl': 'E condition names an ACL not declared before it',
+  'empty-condition': 'W `if`/`unless` without ACL',
+  'empty-condition-term': 'W empty term around `||`/`or`',
+  'unknown-backend': 'E use_backend/default_backend to a missing backend',
+  'backend-mode': 'E http frontend routed to a tcp backend',
+  'backend-loop': 'E a listen routing to itself',
+  // health checks
+  'bad-check-rule': 'E malformed or misordered tcp-check/http-check rule',
+  'unsupported-check-rule': 'E send-lf/set-var/... rules',
+  'ignored-check-param': 'W ok-status/on-success/... expect options',
+  'bad-httpchk': 'E unparsable header in option httpchk',
+  'httpchk-hidden-headers': 'W headers hidden in the option httpchk version (deprecated, like haproxy)',
+  'bad-external-check': 'E malformed external-check line',
+  'external-check-disabled': 'E option external-check without global external-check',
+  'external-check-command': 'E option external-check without external-check command',
+  'insecure-fork-wanted': 'W external checks without global insecure-fork-wanted',
+  'unused-check-rules': 'W http-check/tcp-check rules without the matching option',
+  'check-option-ignored': 'W disable-on-404/send-state without option httpchk',
+  'no-check-port': 'E checked server without any port to check',
+  // whole configuration
+  'needs-http-mode': 'W HTTP-only setting in a mode tcp proxy, ignored',
+  'missing-timeouts': 'W client/connect/server timeout unset',
+  'log-without-target': 'W httplog/tcplog without any log target',
+  'no-bind': 'W frontend without bind',
+  'no-listener': 'W nothing would accept connections',
+  'unreadable-file': 'E configuration file cannot be read',
+  'no-file': 'E no configuration file given',
+} as const;
+
+export type ProxyConfigCode = keyof typeof PROXY_CONFIG_CODES;
+
+export function reportError(sink: DiagnosticSink, file: string, line: number, code: ProxyConfigCode, message: string): void {
+  sink.error(file, line, code, message);
+}
+
+export function reportWarning(sink: DiagnosticSink, file: string, line: number, code: ProxyConfigCode, message: string, fix?: string): void {
+  sink.warn(file, line, code, message, fix);
+}
