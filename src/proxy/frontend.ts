@@ -4,7 +4,8 @@
 // maxconn: haproxy stops calling accept() and leaves extra connections in the kernel backlog. Node cannot stop
 // accepting on a listening socket without closing it, so connections beyond the limit are accepted but held
 // unread (no request read, no server connection) in FIFO order until a slot frees — as seen from the client,
-// the same wait. At most `maxconn` (haproxy's default backlog) are held per frontend; more are reset.
+// the same wait. At most max(maxconn, 4096) are held per frontend (haproxy's backlog defaults to maxconn and the
+// kernel then drops SYNs, which clients retry); beyond that new connections are reset.
 import net from 'node:net';
 import type { Logger } from '../core/logger.js';
 import { HaError } from '../core/errors.js';
@@ -27,6 +28,9 @@ interface Waiting {
   readonly sock: net.Socket;
   readonly l: Listener;
 }
+
+/** Listen backlog we ask the kernel for, and the floor of connections held beyond maxconn. */
+const MAX_HELD = 4096;
 
 export function bindKey(b: BindConfig): string {
   return `${b.host}|${b.port}`;
@@ -105,7 +109,7 @@ export class Frontend implements FrontendView, SessionFrontend {
         reject(new HaError('EPROXY_BIND', `${b.where.file}:${b.where.line}: cannot bind ${b.host}:${b.port} for '${this.name}': ${err.code ?? err.message}`, { cause: err }));
       });
       const ipv6only = b.host === '::' ? !b.v4v6 : undefined;
-      server.listen({ host: b.host, port: b.port, ipv6Only: ipv6only, backlog: 4096 }, () => {
+      server.listen({ host: b.host, port: b.port, ipv6Only: ipv6only, backlog: MAX_HELD }, () => {
         server.removeAllListeners('error');
         server.on('error', (err) => this.opts.logger.error({ event: 'listener-error', frontend: this.name, err: String(err) }, 'listener error'));
         this.listeners.set(key, l);
@@ -128,7 +132,7 @@ export class Frontend implements FrontendView, SessionFrontend {
       return;
     }
     if (this.waiting.length > 0 || this.atLimit(l)) {
-      if (this.waiting.length >= Math.max(this.maxconn, 1)) {
+      if (this.waiting.length >= Math.max(this.maxconn, MAX_HELD)) {
         sock.destroy();
         return;
       }
