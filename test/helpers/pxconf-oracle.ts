@@ -18,9 +18,9 @@ export interface HaproxyVerdict {
  * Runs `cmd args` with stdin closed (haproxy never reads it; proc.ts runCommand writes to stdin and can die with
  * EPIPE when the child exits first), bounded by a timeout.
  */
-export function run(cmd: string, args: readonly string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function run(cmd: string, args: readonly string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    const child = execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', ...(env ? { env } : {}) }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
@@ -28,8 +28,8 @@ export function run(cmd: string, args: readonly string[], timeoutMs = 20_000): P
   });
 }
 
-export async function haproxyCheckFile(file: string): Promise<HaproxyVerdict> {
-  const r = await run(HAPROXY, ['-c', '-f', file]);
+export async function haproxyCheckFile(file: string, env?: NodeJS.ProcessEnv): Promise<HaproxyVerdict> {
+  const r = await run(HAPROXY, ['-c', '-f', file], 20_000, env);
   const output = r.stdout + r.stderr;
   const valid = r.code === 0 || (r.code === 2 && /has no error/.test(output));
   const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -38,12 +38,12 @@ export async function haproxyCheckFile(file: string): Promise<HaproxyVerdict> {
 }
 
 /** Writes `text` to a private temp file, runs haproxy -c on it, removes it. */
-export async function haproxyCheckText(text: string, name = 'oracle.cfg'): Promise<HaproxyVerdict> {
+export async function haproxyCheckText(text: string, name = 'oracle.cfg', env?: NodeJS.ProcessEnv): Promise<HaproxyVerdict> {
   const dir = tmpDir('hapair-pxconf-');
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   try {
-    return await haproxyCheckFile(file);
+    return await haproxyCheckFile(file, env);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
