@@ -9,7 +9,7 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 300_000, jitter: 0.2 };
 
 /** Probing an unreachable relay with a TCP connect is cheap, so it is capped low: delivery resumes fast. */
-export const PROBE_MAX_MS = 5_000;
+export const PROBE_MAX_MS = 2_000;
 
 /** Delay before attempt `attempt + 1` after `attempt` consecutive failures (attempt >= 1). */
 export function backoffMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, rand: () => number = Math.random): number {

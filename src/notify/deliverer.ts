@@ -2,7 +2,7 @@
 import type { Logger } from '../core/logger.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { AlertMessage } from './alert.js';
-import type { Spool } from './spool.js';
+import type { QueueHead, Spool } from './spool.js';
 import type { Lock } from './lock.js';
 import type { SendFn } from './transport.js';
 import type { SmtpFailure } from './smtp-errors.js';
@@ -11,9 +11,12 @@ import { backoffMs, probeDelayMs, type BackoffPolicy, DEFAULT_BACKOFF } from './
 
 /*
  * Exactly-once as far as SMTP allows (RFC 1047): before a message goes out its queue entry is renamed
- * to `<id>.sending` (fsync); after the server's 250 reply the entry is unlinked (fsync). A crash between
- * the relay's 250 and our unlink — a window of one fsync — leaves `.sending` behind and the next run sends
- * that one alert again with the SAME Message-ID (logged as a possible duplicate). Nothing else is resent.
+ * to `<id>.sending` and the queue directory is fsynced; after the server's 250 reply the entry is unlinked,
+ * and that unlink is made durable by the very next directory fsync (the one that marks the following
+ * alert, or the one at the end of the pass: group commit, one fsync per delivery). A crash after the
+ * relay's 250 and before that fsync leaves `.sending` behind, and the next run sends that ONE alert again
+ * with the SAME Message-ID (logged as a possible duplicate). Nothing else is ever resent: the next alert
+ * is not sent before the previous delivery is on disk.
  * Order: a queue only ever sends its oldest entry, so a later alert never overtakes an earlier one.
  */
 
@@ -29,6 +32,8 @@ export interface DelivererOptions {
 }
 
 type Item = { readonly id: string; readonly sending: boolean; readonly mem?: AlertMessage };
+/** This pass's view of the queue directory (valid while we hold the queue lock). */
+type Cursor = { items: QueueHead[]; listed: boolean; dirty: boolean }; // dirty: completions not fsynced yet
 type Outcome = 'done' | 'failed';
 export type PassResult = 'empty' | 'failed' | 'busy' | 'deadline' | 'more';
 
@@ -174,31 +179,43 @@ export class Deliverer {
         useDisk = false;
       }
     }
+    const cursor: Cursor = { items: [], listed: !useDisk, dirty: false };
     try {
       for (let i = 0; i < MAX_PER_PASS; i++) {
         if (deadline !== undefined && this.opts.clock.now() >= deadline) return 'deadline';
-        const item = await this.next(addr, useDisk);
+        const item = await this.next(addr, cursor);
         if (!item) {
           this.state(addr).attempts = 0;
           return 'empty';
         }
-        if ((await this.deliverOne(addr, item)) === 'failed') return 'failed';
+        if ((await this.deliverOne(addr, item, cursor)) === 'failed') return 'failed';
+        if (!item.mem) {
+          cursor.items.shift();
+          cursor.listed = false; // when this listing runs out, look again for alerts spooled meanwhile
+        }
         if (lock && i % 25 === 24) await lock.refresh();
       }
       return 'more';
     } finally {
+      if (cursor.dirty) await this.spool?.commit(addr).catch((err: unknown) => this.opts.logger.error({ event: 'alert-spool-error', recipient: addr, err }, 'cannot fsync the spool queue'));
       await lock?.release();
     }
   }
 
   /** The older of the spool head and the memory head (memory only holds alerts the disk refused). */
-  private async next(addr: string, useDisk: boolean): Promise<Item | undefined> {
+  private async next(addr: string, cursor: Cursor): Promise<Item | undefined> {
     const mem = this.memory.get(addr)?.[0];
-    let head = this.spool && useDisk ? await this.spool.head(addr) : undefined;
-    while (head && this.unrecorded.has(`${addr} ${head.id}`)) {
-      await this.spool!.complete(addr, head.id).catch(() => undefined);
-      head = (await this.spool!.head(addr)) ?? undefined;
-      if (head && this.unrecorded.has(`${addr} ${head.id}`)) return undefined; // disk still refuses: wait
+    let head: QueueHead | undefined;
+    for (let round = 0; round < 2 && this.spool; round++) {
+      // Delivered but not recordable (disk trouble): never again in this process; retry the record.
+      while (cursor.items[0] && this.unrecorded.has(`${addr} ${cursor.items[0].id}`)) {
+        const done = cursor.items.shift()!;
+        await this.spool.complete(addr, done.id).then(() => this.unrecorded.delete(`${addr} ${done.id}`), () => undefined);
+      }
+      head = cursor.items[0];
+      if (head || cursor.listed) break;
+      cursor.items = await this.spool.entries(addr);
+      cursor.listed = true;
     }
     if (!head) return mem ? { id: mem.id, sending: false, mem: mem.msg } : undefined;
     if (!mem) return head;
@@ -206,7 +223,7 @@ export class Deliverer {
     return diskMsg && diskMsg.createdWall <= mem.msg.createdWall ? head : { id: mem.id, sending: false, mem: mem.msg };
   }
 
-  private async deliverOne(addr: string, item: Item): Promise<Outcome> {
+  private async deliverOne(addr: string, item: Item, cursor: Cursor): Promise<Outcome> {
     const log = this.opts.logger;
     const onDisk = item.mem === undefined;
     const msg = item.mem ?? (await this.spool!.load(item.id));
@@ -225,7 +242,8 @@ export class Deliverer {
     if (item.sending) log.warn({ event: 'alert-resend', ...fields, messageId: msg.messageId }, 'previous attempt was interrupted after the message was handed to the relay: sending again (possible duplicate, same Message-ID)');
     if (onDisk) {
       try {
-        await this.spool!.markSending(addr, item.id);
+        await this.spool!.markSending(addr, item.id); // its directory fsync also commits the previous delivery
+        cursor.dirty = false;
       } catch (err) {
         // The spool went read-only/full under us: still deliver (the brief's rule), just without the marker.
         log.error({ event: 'alert-spool-error', ...fields, err }, 'cannot mark the delivery in the spool; sending anyway');
@@ -237,21 +255,25 @@ export class Deliverer {
       this.relayFailures = 0;
       this.state(addr).attempts = 0;
       log.info({ event: 'alert-delivered', ...fields, subject: msg.subject, latencyMs: this.opts.clock.wallNow() - msg.createdWall, response: out.response }, 'alert delivered');
-      await this.finish(addr, item, msg);
+      await this.finish(addr, item, msg, undefined, cursor);
       return 'done';
     }
     return this.failed(addr, item, msg, out.failure, onDisk);
   }
 
   /** Removes a finished delivery (delivered or given up) from the spool or memory. */
-  private async finish(addr: string, item: Item, msg: AlertMessage, giveUp?: Record<string, unknown>): Promise<void> {
+  private async finish(addr: string, item: Item, msg: AlertMessage, giveUp?: Record<string, unknown>, cursor?: Cursor): Promise<void> {
     if (item.mem) {
       this.memory.get(addr)?.shift();
       return;
     }
     try {
       if (giveUp) await this.spool!.giveUp(addr, item.id, giveUp, msg);
-      else await this.spool!.complete(addr, item.id, msg);
+      else {
+        // Group commit: the next markSending (or the end of the pass) fsyncs this unlink.
+        await this.spool!.complete(addr, item.id, msg, { sync: cursor === undefined });
+        if (cursor) cursor.dirty = true;
+      }
     } catch (err) {
       this.unrecorded.add(`${addr} ${item.id}`);
       this.opts.logger.error({ event: 'alert-spool-error', recipient: addr, alert: item.id, err }, 'could not record delivery in the spool (will not resend in this process)');

@@ -61,6 +61,7 @@ export class Mailer implements AlertChannel {
         this.spool = spool;
         this.deliverer.attachSpool(spool);
         this.deliverer.start();
+        void spool.sweepOrphans().catch(() => undefined);
       },
       (err: unknown) => {
         // Loud, and keep going: alerts are still attempted directly from memory (they do not survive a restart).

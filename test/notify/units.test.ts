@@ -41,7 +41,7 @@ test('describeFailure names the class, the server reply and the command', (t) =>
 test('backoff doubles from 1 s, capped at 5 min, jitter bounded', (t) => {
   t.deepEqual([1, 2, 3, 4, 10, 50].map((n) => backoffMs(n, undefined, () => 0)), [1000, 2000, 4000, 8000, 300_000, 300_000]);
   t.is(backoffMs(1, undefined, () => 1), 1200);
-  t.deepEqual([1, 2, 3, 4, 9].map((n) => probeDelayMs(n)), [1000, 2000, 4000, 5000, 5000]);
+  t.deepEqual([1, 2, 3, 9].map((n) => probeDelayMs(n)), [1000, 2000, 2000, 2000]);
 });
 
 const addrs: [string, boolean][] = [
