@@ -24,7 +24,7 @@ interface Source {
 function parseSources(sources: readonly Source[], env: NodeJS.ProcessEnv, deps: LoaderDeps): { config?: ProxyConfig; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink();
   const parser = new DraftParser(sink, deps);
-  for (const s of sources) parser.feed(readStatements(s.bytes, s.file, env, sink));
+  for (const s of sources) readStatements(s.bytes, s.file, env, sink, (stmt) => parser.feedOne(stmt));
   const drafts = parser.result();
   const config = validate(finalize(sources.map((s) => s.file), drafts.global, drafts.proxies, sink), drafts.proxies, sink);
   const diagnostics = [...sink.items];

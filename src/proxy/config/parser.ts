@@ -37,7 +37,11 @@ export class DraftParser {
 
   /** Feeds the statements of one file; several files continue the same configuration (haproxy -f a -f b). */
   feed(stmts: readonly Statement[]): void {
-    for (const s of stmts) this.statement(new StmtCtx(this.sink, s, this.deps));
+    for (const s of stmts) this.feedOne(s);
+  }
+
+  feedOne(s: Statement): void {
+    this.statement(new StmtCtx(this.sink, s, this.deps));
   }
 
   result(): ParsedDrafts {

@@ -43,17 +43,26 @@ export function bytesToUtf8(s: string): string {
  * `text` is a byte string (each char one byte, as read with 'latin1'), so `\xNN` escapes and raw UTF-8
  * bytes mix exactly as in haproxy's C strings; words are decoded to UTF-8 afterwards.
  */
-export function readStatements(text: string, file: string, env: NodeJS.ProcessEnv, sink: DiagnosticSink): Statement[] {
+export function readStatements(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  sink: DiagnosticSink,
+  /** Called for each statement as it is read, so keyword errors count toward haproxy's 50-error limit. */
+  onStatement?: (s: Statement) => void,
+): Statement[] {
   const out: Statement[] = [];
   const lines = text.split('\n');
   const missingLf = text.length > 0 && !text.endsWith('\n');
   if (!missingLf && lines[lines.length - 1] === '') lines.pop();
   const conds: CondState[] = [];
   let section = '';
-  const fatalBefore = sink.errors.length;
+  let scanned = sink.items.length; // count this file's errors incrementally (no rescans of the sink)
+  let fatal = 0;
   for (let idx = 0; idx < lines.length; idx++) {
     const lineno = idx + 1;
-    if (sink.errors.length - fatalBefore >= MAX_FATAL) {
+    for (; scanned < sink.items.length; scanned++) if (sink.items[scanned]!.severity === 'error') fatal++;
+    if (fatal >= MAX_FATAL) {
       reportError(sink, file, lineno, 'too-many-errors', `too many fatal errors (${MAX_FATAL}), stopping now`);
       break;
     }
@@ -99,7 +108,9 @@ export function readStatements(text: string, file: string, env: NodeJS.ProcessEn
       }
     }
     if (SECTION_KEYWORDS.has(args[0]!)) section = args[1] ?? args[0]!;
-    out.push({ file, line: lineno, args, raw, modifier });
+    const stmt: Statement = { file, line: lineno, args, raw, modifier };
+    out.push(stmt);
+    onStatement?.(stmt);
   }
   if (conds.length > 0) reportError(sink, file, lines.length, 'unterminated-if', "non-terminated '.if' block");
   if (missingLf) {

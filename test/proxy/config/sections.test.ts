@@ -138,3 +138,10 @@ test('several files continue one configuration, diagnostics name each file', (t)
   t.deepEqual(r.errors, []);
   t.deepEqual(codes(r.warnings), ['no-listener@0']);
 });
+
+test('after 50 errors in a file reading stops, like haproxy ("too many fatal errors")', (t) => {
+  const lines = ['listen a', '  bind :8000', ...Array.from({ length: 60 }, (_, i) => `  frobnicate ${i}`)];
+  const r = parseLines(lines);
+  t.is(r.errors.filter((e) => e.code === 'unknown-keyword').length, 50);
+  t.deepEqual(codes(r.errors).slice(-1), ['too-many-errors@53']);
+});
