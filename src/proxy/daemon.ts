@@ -101,9 +101,6 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
   } catch (err) {
     log.warn({ event: 'pidfile-failed', path: pidFile, err: errorMessage(err) }, `cannot write pid file ${pidFile}`);
   }
-  const listening = [...rt.frontends.values()].map((f) => ({ frontend: f.name, addresses: f.boundAddresses() }));
-  log.info({ event: 'started', pid: process.pid, frontends: listening, backends: [...rt.backends.keys()] }, 'proxy started');
-
   return new Promise<number>((resolve) => {
     let reloading = Promise.resolve();
     let stopping = false;
@@ -163,5 +160,8 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
     process.on('SIGUSR1', onUsr1);
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onTerm);
+    // Logged only once the signal handlers are in place: whoever waits for this line may signal at once.
+    const listening = [...rt.frontends.values()].map((f) => ({ frontend: f.name, addresses: f.boundAddresses() }));
+    log.info({ event: 'started', pid: process.pid, frontends: listening, backends: [...rt.backends.keys()] }, 'proxy started');
   });
 }
