@@ -11,7 +11,10 @@ interface FetchSpec {
   readonly kind: PatternKind;
 }
 
-/** Fetches/ACL keywords hapair evaluates. Others are refused: a silently ignored routing test would misroute. */
+/**
+ * Fetches/ACL keywords hapair evaluates (kept in step with the data plane's src/proxy/acl/match.ts table: base
+ * fetches plus their _beg/_end/_sub/_reg/_dom/_dir/_len forms). Others are refused: a silently false ACL misroutes.
+ */
 const FETCHES: Readonly<Record<string, FetchSpec>> = {
   path: { arg: 'none', kind: 'str' }, path_beg: { arg: 'none', kind: 'str' }, path_end: { arg: 'none', kind: 'str' },
   path_sub: { arg: 'none', kind: 'str' }, path_dir: { arg: 'none', kind: 'str' }, path_dom: { arg: 'none', kind: 'str' },
@@ -19,21 +22,15 @@ const FETCHES: Readonly<Record<string, FetchSpec>> = {
   url: { arg: 'none', kind: 'str' }, url_beg: { arg: 'none', kind: 'str' }, url_end: { arg: 'none', kind: 'str' },
   url_sub: { arg: 'none', kind: 'str' }, url_dir: { arg: 'none', kind: 'str' }, url_dom: { arg: 'none', kind: 'str' },
   url_reg: { arg: 'none', kind: 'reg' }, url_len: { arg: 'none', kind: 'int' },
-  url_param: { arg: 'required', kind: 'str' }, urlp: { arg: 'required', kind: 'str' },
-  base: { arg: 'none', kind: 'str' }, base_beg: { arg: 'none', kind: 'str' }, base_end: { arg: 'none', kind: 'str' },
-  base_sub: { arg: 'none', kind: 'str' }, base_reg: { arg: 'none', kind: 'reg' },
   hdr: { arg: 'optional', kind: 'str' }, 'req.hdr': { arg: 'optional', kind: 'str' },
+  'req.fhdr': { arg: 'optional', kind: 'str' }, // (plain `fhdr` is not an ACL keyword in haproxy 2.6)
   hdr_beg: { arg: 'optional', kind: 'str' }, hdr_end: { arg: 'optional', kind: 'str' },
   hdr_dom: { arg: 'optional', kind: 'str' }, hdr_dir: { arg: 'optional', kind: 'str' },
   hdr_sub: { arg: 'optional', kind: 'str' }, hdr_reg: { arg: 'optional', kind: 'reg' },
   hdr_len: { arg: 'optional', kind: 'int' }, hdr_cnt: { arg: 'optional', kind: 'int' }, hdr_val: { arg: 'optional', kind: 'int' },
-  hdr_ip: { arg: 'optional', kind: 'ip' },
   src: { arg: 'none', kind: 'ip' }, dst: { arg: 'none', kind: 'ip' },
   src_port: { arg: 'none', kind: 'int' }, dst_port: { arg: 'none', kind: 'int' },
   method: { arg: 'none', kind: 'method' }, 'req.ver': { arg: 'none', kind: 'str' }, req_ver: { arg: 'none', kind: 'str' },
-  always_true: { arg: 'none', kind: 'bool' }, always_false: { arg: 'none', kind: 'bool' },
-  nbsrv: { arg: 'optional', kind: 'int' }, be_conn: { arg: 'optional', kind: 'int' }, queue: { arg: 'optional', kind: 'int' },
-  fe_conn: { arg: 'optional', kind: 'int' }, connslots: { arg: 'optional', kind: 'int' },
 };
 
 /** `-m` match methods (pattern.c pat_match_names). */

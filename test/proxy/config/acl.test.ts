@@ -30,6 +30,8 @@ const acls: [string, Partial<AclConfig>][] = [
   ['acl a path -m beg /a', { criterion: 'path', matchMethod: 'beg' }],
   ['acl a path -- -weird', { patterns: ['-weird'] }],
   ['acl a hdr_cnt(host) gt 1', { criterion: 'hdr_cnt', patterns: ['gt', '1'] }],
+  ['acl a req.fhdr(date) -m found', { criterion: 'req.fhdr', arg: 'date', matchMethod: 'found' }],
+  ['acl a req.hdr(x-api-key) -m len 32', { criterion: 'req.hdr', arg: 'x-api-key', matchMethod: 'len', patterns: ['32'] }],
 ];
 for (const [line, expected] of acls) {
   test(`acl: ${line}`, async (t) => {
@@ -102,7 +104,7 @@ test('use_backend without condition, and rule order is kept', (t) => {
   t.deepEqual(proxy(r.config, 'f').useBackends.map((u) => [u.backend, cond(u.cond), u.where.line]), [['b', 'if a', 5], ['b', '', 6]]);
 });
 
-const aclErrors: [string[], string, boolean?][] = [
+const aclErrors: [string[], string][] = [
   [['acl a'], 'bad-acl@4'],
   [['acl a path_beg -x /a'], 'bad-acl@4'],
   [['acl a path -m nope /a'], 'bad-acl@4'],
@@ -111,6 +113,7 @@ const aclErrors: [string[], string, boolean?][] = [
   [['acl a src 10.0.0.300'], 'bad-acl-pattern@4'],
   [['acl a path_reg ([a-z'], 'bad-acl-pattern@4'],
   [['acl a bogus_fetch x'], 'unsupported-fetch@4'],
+  [['acl a fhdr(date) -m found'], 'unsupported-fetch@4'],
   [['use_backend b if nope'], 'unknown-acl@4'],
   [['use_backend b if a', 'acl a path /'], 'unknown-acl@4'],
   [['use_backend b when TRUE'], 'bad-condition@4'],
@@ -123,6 +126,11 @@ for (const [lines, code] of aclErrors) {
     t.false(await haproxyAccepts(lines), 'haproxy 2.6 rejects it too');
   });
 }
+
+test('converters are refused (valid haproxy: deliberate difference, the data plane has none)', async (t) => {
+  t.deepEqual(codes(parseLines(fe(['acl a path,lower /x'])).errors), ['unsupported-fetch@4']);
+  t.true(await haproxyAccepts(['acl a path,lower /x']));
+});
 
 test('`acl -f file` loads patterns through the loader (load.ts reads the file; the pure parser only records it)', (t) => {
   const r = parseLines(fe(['acl bad src -f /nonexistent/blocklist.lst', 'use_backend b if bad']));
