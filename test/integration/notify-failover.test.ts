@@ -1,0 +1,114 @@
+// Real failover between two `hapair vrrp` nodes in a namespace lab: MASTER mail from the new master,
+// FAULT/BACKUP mail from the old one, STOP mails on shutdown, all parsed back from an SMTP server in a third namespace.
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Lab } from '../../src/lab/index.js';
+import { requireRoot } from '../helpers/root.js';
+import { startHapair, waitHolders, type VrrpNode } from '../helpers/lab-vrrp.js';
+import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
+import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
+import { tmpDir } from '../helpers/paths.js';
+
+const MAIL_HOST = '198.18.0.25';
+const RCPT = 'noc@example.test';
+
+/** The lab config of one node plus the mail settings (global smtp_alert, own spool, relay in the mail namespace). */
+function withMail(text: string, node: string, spool: string): string {
+  const mail = [
+    'global_defs {',
+    `    notification_email {`,
+    `        ${RCPT}`,
+    '    }',
+    `    notification_email_from lb-${node}@example.test`,
+    `    smtp_server ${MAIL_HOST} 2525`,
+    '    smtp_connect_timeout 3',
+    '    smtp_alert',
+    `    alert_spool_dir ${spool}`,
+    '    alert_flap_damping 20 10',
+  ].join('\n');
+  return text.replace('global_defs {', mail);
+}
+
+async function mails(srv: SmtpServerProc) {
+  return Promise.all(srv.received.map(async (m) => ({ m, mail: await parseReceived(m) })));
+}
+
+/** Waits for the `nth` (1-based) mail with this subject. */
+async function waitSubject(srv: SmtpServerProc, subject: string, timeoutMs: number, nth = 1): Promise<Awaited<ReturnType<typeof mails>>[number]> {
+  const end = Date.now() + timeoutMs;
+  for (let i = 0; i < 1000 && Date.now() < end; i++) {
+    const hit = (await mails(srv)).filter((x) => x.mail.subject === subject)[nth - 1];
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail '${subject}' within ${timeoutMs} ms; got: ${(await mails(srv)).map((x) => x.mail.subject).join(' | ')}`);
+}
+
+test.serial('two hapair nodes: failover mails from both sides, with reason, priorities, master seen and node addresses', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const m = await lab.addNode({ name: 'm', ip: MAIL_HOST });
+  const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
+  t.teardown(() => srv.stop());
+  const fa = nodeFiles();
+  const fb = nodeFiles();
+  const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
+  const spoolA = path.join(fa.dir, 'spool');
+  const spoolB = path.join(fb.dir, 'spool');
+  // a first, so b never wins a start-up race: the expected mail sequences below are exact.
+  const hi: VrrpNode = startHapair(lab, a, withMail(conf(a, b, 150, fa, v3), 'a', spoolA), fa.dir);
+  await waitHolders(lab, [hi], VIP, ['a'], 8000);
+  await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering MASTER state', 8000);
+  const lo: VrrpNode = startHapair(lab, b, withMail(conf(b, a, 100, fb, v3), 'b', spoolB), fb.dir);
+  await waitSubject(srv, '[b] VRRP Instance VI_1 - Entering BACKUP state', 8000);
+
+  // Weight-0 health failure on a: a -> FAULT, b -> MASTER. Each side mails its own view.
+  const cut = Date.now();
+  fs.unlinkSync(fa.flag);
+  await waitHolders(lab, [hi, lo], VIP, ['b'], 5000);
+  const newMaster = await waitSubject(srv, '[b] VRRP Instance VI_1 - Entering MASTER state', 5000);
+  const oldMaster = await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering FAULT state', 5000);
+  t.true(Date.now() - cut < 5000, 'both alerts within seconds of the failure');
+  t.is(newMaster.m.from, 'lb-b@example.test');
+  t.deepEqual(newMaster.m.to, [RCPT]);
+  const nb = newMaster.mail.text ?? '';
+  t.true(nb.includes('BACKUP -> MASTER'), nb);
+  t.true(nb.includes('master-down-timer') || nb.includes('preempt'), nb);
+  t.true(nb.includes('base 100, effective 100'), nb);
+  t.true(nb.includes(`${VIP}/24`), nb);
+  t.regex(nb, /Addresses:\s+198\.18\.0\.12\b/, 'node address of b (VIP excluded)');
+  t.false(/Addresses:.*198\.18\.0\.100/.test(nb), 'the VIP is not listed as a node address');
+  const oa = oldMaster.mail.text ?? '';
+  t.true(oa.includes('MASTER -> FAULT'), oa);
+  t.true(oa.includes('tracker-fault'), oa);
+  t.regex(oa, /Addresses:\s+198\.18\.0\.11\b/);
+
+  // a recovers and preempts: MASTER mail from a, BACKUP mail from b naming the master it saw.
+  fs.writeFileSync(fa.flag, '');
+  await waitHolders(lab, [hi, lo], VIP, ['a'], 8000);
+  const back = await waitSubject(srv, '[b] VRRP Instance VI_1 - Entering BACKUP state', 5000, 2);
+  const bb = back.mail.text ?? '';
+  t.true(bb.includes('MASTER -> BACKUP'), bb);
+  t.true(bb.includes('higher-priority-advert'), bb);
+  t.true(bb.includes('198.18.0.11 (priority 150)'), `master seen: ${bb}`);
+  const again = await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering MASTER state', 5000, 2);
+  t.true((again.mail.text ?? '').includes('FAULT -> BACKUP') === false && (again.mail.text ?? '').includes('BACKUP -> MASTER'));
+
+  // Graceful stops: each node mails STOP before it exits (delivered within the daemon's close budget).
+  await lo.daemon.stop('SIGTERM');
+  await hi.daemon.stop('SIGTERM');
+  await waitSubject(srv, '[b] VRRP Instance VI_1 - Stopping', 5000);
+  await waitSubject(srv, '[a] VRRP Instance VI_1 - Stopping', 5000);
+  // Nothing left in either spool, no alert twice.
+  for (const s of [spoolA, spoolB]) t.deepEqual(fs.readdirSync(path.join(s, 'msg')), [], `${s} drained`);
+  const ids = (await mails(srv)).map((x) => x.mail.messageId);
+  t.is(new Set(ids).size, ids.length, 'no duplicates');
+  // Per node, mails came in transition order.
+  const subjectsOf = async (node: string) => (await mails(srv)).map((x) => x.mail.subject ?? '').filter((s) => s.startsWith(`[${node}]`)).map((s) => s.replace(/^.* - /, ''));
+  t.deepEqual(await subjectsOf('a'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering FAULT state', 'Entering BACKUP state', 'Entering MASTER state', 'Stopping']);
+  t.deepEqual(await subjectsOf('b'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Stopping']);
+});
