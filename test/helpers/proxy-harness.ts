@@ -96,7 +96,10 @@ export async function startChild(text: string, opts: { prlimitNofile?: number; e
   const daemon = opts.prlimitNofile
     ? new Daemon('prlimit', [`--nofile=${opts.prlimitNofile}:${opts.prlimitNofile}`, process.execPath, (await import('./paths.js')).cliMain, ...args], { env })
     : Daemon.cli(args, { env });
-  const started = await daemon.waitFor((l) => l.event === 'started' || l.event === 'start-failed', 20_000, 'proxy start');
+  const started = await Promise.race([
+    daemon.waitFor((l) => l.event === 'started' || l.event === 'start-failed', 20_000, 'proxy start'),
+    daemon.exited.then((e) => ({ event: 'exited', ...e }) as Record<string, unknown>),
+  ]);
   if (started.event !== 'started') throw new Error(`proxy failed to start: ${JSON.stringify(started)} ${daemon.stderr}`);
   const ports = new Map<string, number>();
   for (const fe of started.frontends as { frontend: string; addresses: { port: number }[] }[]) {
