@@ -110,10 +110,12 @@ function finalizeCheck(d: ProxyDraft): HealthCheckConfig {
       const own = c.httpchk !== undefined || c.httpRules.length > 0;
       const req = own ? c.httpchk : c.inheritedHttpchk;
       const rules = httpRules(req, own ? c.httpRules : c.inheritedHttp, c.where ?? d.where);
-      const first = rules.find((r): r is HttpSend => r.kind === 'http-send')!;
+      // httpRequest = the `option httpchk` request as configured (defaults filled); `rules` hold the effective
+      // requests, already merged with it: consumers send rules as they are.
+      const opt = implicitSend(req, c.where ?? d.where);
       return {
         type: 'http', rules, ...base,
-        httpRequest: { method: first.method, uri: first.uri, version: first.version, headers: first.headers },
+        httpRequest: { method: opt.method, uri: opt.uri, version: opt.version, headers: opt.headers },
       };
     }
     case 'external':

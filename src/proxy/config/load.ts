@@ -1,7 +1,9 @@
 // Public entry of the haproxy.cfg loader: files -> ProxyConfig + diagnostics (never throws on bad input).
 // Model notes for consumers: times are ms; `fullconn` holds only an explicit value (use computeFullconn() from
 // ./fullconn.js for haproxy's default); healthCheck.rules never contain the implicit leading connect, but for
-// `option httpchk` they do contain the merged send and the implicit `expect status 200-399` (haproxy.md §2.5).
+// `option httpchk` they are the effective list (haproxy.md §2.5): every http-send fully specified (the option
+// request merged into the first send, the send's header list replacing the option's) and the implicit
+// `expect status 200-399` appended after a final send; healthCheck.httpRequest is the option line itself.
 import fs from 'node:fs';
 import { ConfigError, DiagnosticSink, type Diagnostic } from '../../core/diagnostics.js';
 import type { ProxyConfig } from '../types.js';

@@ -26,6 +26,7 @@ function show(r: CheckRule): string {
   }
 }
 
+/** [name, lines, httpRequest (= the option line), effective rules] */
 const httpchk: [string, string[], Partial<HealthCheckConfig['httpRequest']> | undefined, string[]][] = [
   ['no args: OPTIONS / HTTP/1.0', ['option httpchk'], { method: 'OPTIONS', uri: '/', version: 'HTTP/1.0', headers: [] }, ['http OPTIONS / HTTP/1.0', 'expect status 200-399']],
   ['uri only', ['option httpchk /health'], { method: 'OPTIONS', uri: '/health' }, ['http OPTIONS /health HTTP/1.0', 'expect status 200-399']],
@@ -34,13 +35,13 @@ const httpchk: [string, string[], Partial<HealthCheckConfig['httpRequest']> | un
   ['legacy headers in the version', ['option httpchk GET / HTTP/1.1\\r\\nHost:\\ www\\r\\nX-A:\\ 1'], { headers: [['Host', 'www'], ['X-A', '1']] }, ['http GET / HTTP/1.1 [Host: www] [X-A: 1]', 'expect status 200-399']],
   ['legacy headers and body', ['option httpchk POST /p HTTP/1.1\\r\\nHost:\\ a\\r\\n\\r\\nping'], { method: 'POST', headers: [['Host', 'a']] }, ['http POST /p HTTP/1.1 [Host: a] body=ping', 'expect status 200-399']],
   ['explicit expect: no implicit one', ['option httpchk GET /', 'http-check expect status 200'], { method: 'GET' }, ['http GET / HTTP/1.0', 'expect status 200']],
-  ['send merges into the option request; its headers replace', ['option httpchk GET /x HTTP/1.1\\r\\nX-Old:\\ 1', 'http-check send hdr Host app'], { method: 'GET', uri: '/x', headers: [['Host', 'app']] }, ['http GET /x HTTP/1.1 [Host: app]', 'expect status 200-399']],
-  ['send fields override the option', ['option httpchk GET /x', 'http-check send meth HEAD ver HTTP/1.1 body b'], { method: 'HEAD', uri: '/x', version: 'HTTP/1.1' }, ['http HEAD /x HTTP/1.1 body=b', 'expect status 200-399']],
+  ['send merges into the option request; its headers replace', ['option httpchk GET /x HTTP/1.1\\r\\nX-Old:\\ 1', 'http-check send hdr Host app'], { method: 'GET', uri: '/x', headers: [['X-Old', '1']] }, ['http GET /x HTTP/1.1 [Host: app]', 'expect status 200-399']],
+  ['send fields override the option', ['option httpchk GET /x', 'http-check send meth HEAD ver HTTP/1.1 body b'], { method: 'GET', uri: '/x', version: 'HTTP/1.0' }, ['http HEAD /x HTTP/1.1 body=b', 'expect status 200-399']],
   ['option declared after the send still merges', ['http-check send hdr Host a', 'option httpchk GET /late'], { method: 'GET', uri: '/late' }, ['http GET /late HTTP/1.0 [Host: a]', 'expect status 200-399']],
   ['sequences: connect/send/expect twice', ['option httpchk', 'http-check connect', 'http-check send meth GET uri /a', 'http-check expect status 200', 'http-check connect port 8081', 'http-check send uri /b', 'http-check expect ! string down'],
-    { method: 'GET', uri: '/a' }, ['connect', 'http GET /a HTTP/1.0', 'expect status 200', 'connect:8081', 'http OPTIONS /b HTTP/1.0', 'expect ! string down']],
+    { method: 'OPTIONS', uri: '/' }, ['connect', 'http GET /a HTTP/1.0', 'expect status 200', 'connect:8081', 'http OPTIONS /b HTTP/1.0', 'expect ! string down']],
   ['implicit send placed after a leading connect', ['option httpchk GET /', 'http-check connect port 9000', 'http-check send', 'http-check expect rstatus ^2'], { method: 'GET' }, ['connect:9000', 'http GET / HTTP/1.0', 'expect rstatus ^2']],
-  ['comments are kept in place', ['option httpchk', 'http-check comment hello', 'http-check send meth GET'], { method: 'GET' }, ['# hello', 'http GET / HTTP/1.0', 'expect status 200-399']],
+  ['comments are kept in place', ['option httpchk', 'http-check comment hello', 'http-check send meth GET'], { method: 'OPTIONS' }, ['# hello', 'http GET / HTTP/1.0', 'expect status 200-399']],
 ];
 for (const [name, lines, req, rules] of httpchk) {
   test(`httpchk: ${name}`, async (t) => {
