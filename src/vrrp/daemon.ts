@@ -83,6 +83,7 @@ export class VrrpDaemon {
     } catch (err) {
       d.net.stop();
       d.rx.close();
+      d.vips.close();
       throw err;
     }
     return d;
@@ -105,6 +106,7 @@ export class VrrpDaemon {
       reload: () => this.reload(),
     });
     fs.writeFileSync(path.join(this.opts.runDir, 'vrrp.pid'), `${process.pid}\n`);
+    this.vips.warm();
     this.log.info({ event: 'started', config: this.opts.configFile, instances: this.instances.map((i) => i.name), runDir: this.opts.runDir }, 'hapair vrrp started');
   }
 
@@ -281,6 +283,7 @@ export class VrrpDaemon {
       for (const i of this.instances) i.stopTimers();
       await this.scripts.stop();
       this.garp.stop();
+      this.vips.close();
       this.net.stop();
       this.rx.close();
       await this.notifier.close(NOTIFY_CLOSE_MS).catch((err) => this.log.warn({ event: 'notify-close-error', err: errorMessage(err) }, 'notifier close failed'));

@@ -2,7 +2,7 @@
 import type { Logger } from '../core/logger.js';
 import { HaError } from '../core/errors.js';
 import type { VipConfig } from './types.js';
-import { runIp } from './ip-cmd.js';
+import { IpBatch } from './ip-cmd.js';
 import type { NetSnapshot } from './netstate.js';
 
 /** A VIP resolved against its instance: the device is always known. */
@@ -37,7 +37,7 @@ export function isPresent(snap: NetSnapshot, v: ResolvedVip): boolean {
   return snap.ifaces.get(v.dev)?.ipv4.some((a) => a.address === v.address && a.prefix === v.prefix) ?? false;
 }
 
-/** One `ip -batch` line (pure). `replace` makes add idempotent; del lines are only emitted for present addresses. */
+/** One `ip -batch` line (pure). `replace` makes add idempotent. */
 export function batchLine(op: 'add' | 'del', v: ResolvedVip): string {
   const words = ['address', op === 'add' ? 'replace' : 'del', vipText(v), 'dev', v.dev];
   if (op === 'add') {
@@ -49,11 +49,22 @@ export function batchLine(op: 'add' | 'del', v: ResolvedVip): string {
 }
 
 /**
- * Applies VIP changes. Reads the current addresses first so `add` of a present VIP and `del` of an absent one are
- * no-ops (idempotent), then verifies with a second read; throws EVIP naming what did not stick.
+ * Applies VIP changes idempotently (adding a present VIP or deleting an absent one is a no-op); throws EVIP naming
+ * what did not stick.
  */
 export class VipManager {
+  private readonly batch = new IpBatch();
+
   constructor(private readonly deps: { logger: Logger; read: () => Promise<NetSnapshot> }) {}
+
+  /** Starts the iproute2 coprocess ahead of the first takeover. */
+  warm(): void {
+    this.batch.warm();
+  }
+
+  close(): void {
+    this.batch.close();
+  }
 
   async add(vips: readonly ResolvedVip[]): Promise<void> {
     await this.apply('add', vips);
@@ -76,20 +87,20 @@ export class VipManager {
     return stale.map(vipText);
   }
 
+  /**
+   * One `ip -force -batch` request (a persistent coprocess, see IpBatch) for the whole list (-force: a failing line must not stop the others). `replace` makes
+   * add idempotent; `del` of an absent address fails harmlessly. Only when iproute2 reports an error do we read the
+   * addresses back to tell which VIPs did not stick (EVIP): the fast path is a single process, which matters on
+   * takeover because GARPs can only follow once the VIPs are up.
+   */
   private async apply(op: 'add' | 'del', vips: readonly ResolvedVip[]): Promise<void> {
     if (vips.length === 0) return;
-    const before = await this.deps.read();
-    const todo = vips.filter((v) => (op === 'add') !== isPresent(before, v));
-    if (todo.length > 0) {
-      const input = todo.map((v) => batchLine(op, v)).join('\n') + '\n';
-      // -force: one failing line (e.g. a device that vanished) must not stop the others.
-      const res = await runIp(['-force', '-batch', '-'], { input });
-      if (res.code !== 0) this.deps.logger.warn({ event: 'vip-batch-error', op, stderr: res.stderr.trim() }, 'ip -batch reported errors');
-    }
+    const res = await this.batch.run(vips.map((v) => batchLine(op, v)));
+    if (res.failed === 0) return;
     const after = await this.deps.read();
     const wrong = vips.filter((v) => (op === 'add') !== isPresent(after, v));
     if (wrong.length > 0) {
-      throw new HaError('EVIP', `could not ${op === 'add' ? 'add' : 'remove'} ${wrong.map((v) => `${vipText(v)} dev ${v.dev}`).join(', ')}`);
+      throw new HaError('EVIP', `could not ${op === 'add' ? 'add' : 'remove'} ${wrong.map((v) => `${vipText(v)} dev ${v.dev}`).join(', ')}: ${res.stderr.trim()}`);
     }
   }
 }

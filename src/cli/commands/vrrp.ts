@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = isHaError(err) ? err.code : 'EUNEXPECTED';
     logger.error({ event: 'start-failed', code, err: errorMessage(err) }, 'hapair vrrp could not start');
     process.stderr.write(`hapair vrrp: ${errorMessage(err)} [${code}]\n`);
+    setTimeout(() => process.exit(1), 300).unref();
     return 1;
   }
   const d = daemon;

@@ -1,0 +1,157 @@
+// Helpers for scripts/bench/failover.mjs: pair of VRRP nodes (hapair or keepalived) + client probe in a namespace lab.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '../..');
+export const dist = process.env.HAPAIR_OUT ? path.resolve(repo, process.env.HAPAIR_OUT) : path.join(repo, 'dist');
+export const cli = path.join(dist, 'src/cli/main.js');
+export const { Lab } = await import(path.join(dist, 'src/lab/index.js'));
+
+export const VIP = '198.18.0.100';
+export const PORT = 8080;
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** keepalived.conf accepted by both implementations; health = `test -e FLAG` (node-local, weight 0 => FAULT). */
+export function conf({ name, prio, version = 2, advertInt = 1, flag, scriptInterval = 1 }) {
+  return `global_defs {
+    router_id ${name}
+    script_user root
+}
+vrrp_script chk {
+    script "/usr/bin/test -e ${flag}"
+    interval ${scriptInterval}
+    fall 1
+    rise 1
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority ${prio}
+    advert_int ${advertInt}
+    version ${version}
+    virtual_ipaddress {
+        ${VIP}/24
+    }
+    track_script {
+        chk
+    }
+}
+`;
+}
+
+/** A VRRP daemon in a node namespace; `transitions` counts state changes it logged (spurious-transition check). */
+export class Node {
+  constructor(lab, node, kind, text) {
+    this.lab = lab;
+    this.node = node;
+    this.kind = kind;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+    this.flag = path.join(this.dir, 'healthy');
+    this.conf = path.join(this.dir, 'keepalived.conf');
+    fs.writeFileSync(this.flag, '');
+    fs.writeFileSync(this.conf, text(this.flag));
+    this.transitions = 0;
+  }
+
+  start() {
+    const argv =
+      this.kind === 'hapair'
+        ? [process.execPath, cli, 'vrrp', '-f', this.conf, '--run-dir', path.join(this.dir, 'run'), '--log-level', 'info']
+        : ['keepalived', '-n', '-l', '-D', '-P', '-f', this.conf, '-p', path.join(this.dir, 'k.pid'), '-r', path.join(this.dir, 'v.pid')];
+    this.child = this.lab.spawn(this.node.name, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const count = (buf) => {
+      for (const line of buf.toString().split('\n')) {
+        if (this.kind === 'hapair' ? line.includes('"event":"transition"') : /Entering (MASTER|BACKUP|FAULT) STATE/.test(line)) this.transitions += 1;
+      }
+    };
+    this.child.stdout.on('data', count);
+    this.child.stderr.on('data', count);
+    this.exited = new Promise((r) => this.child.once('exit', r));
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(t);
+  }
+
+  async hasVip() {
+    const r = await this.lab.exec(this.node.name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0']);
+    return r.stdout.includes(` ${VIP}/`);
+  }
+}
+
+export async function waitFor(cond, timeoutMs, what) {
+  const start = Date.now();
+  for (let i = 0; i < 100_000; i++) {
+    if (await cond()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(25);
+  }
+  throw new Error(`gave up: ${what}`);
+}
+
+/** Server answering one byte on PORT, inside a node namespace. */
+export function startServer(lab, name) {
+  const code = `require('net').createServer((s) => s.end('ok')).listen(${PORT}, '0.0.0.0'); setTimeout(() => process.exit(0), 3600e3);`;
+  return lab.spawn(name, [process.execPath, '-e', code], { stdio: 'ignore' });
+}
+
+/**
+ * Client probe: starts a TCP connect + 1-byte read to VIP:PORT every `periodMs`, without waiting for earlier ones
+ * (each bounded by 200 ms), so a stale ARP entry cannot coarsen the resolution. On SIGINT it prints
+ * {attempts, ok, maxGapMs}: maxGapMs is the longest time between two successful replies = the outage.
+ */
+const PROBE = `
+const net = require('net');
+const [vip, port, period] = process.argv.slice(1);
+const okAt = [];
+let attempts = 0;
+const deadline = Date.now() + 600e3;
+function attempt() {
+  attempts++;
+  const s = net.connect({ host: vip, port: Number(port) });
+  const timer = setTimeout(() => s.destroy(), 200);
+  s.on('data', () => { okAt.push(Date.now()); clearTimeout(timer); s.destroy(); });
+  s.on('error', () => clearTimeout(timer));
+}
+const tick = setInterval(() => (Date.now() > deadline ? finish() : attempt()), Number(period));
+function finish() {
+  clearInterval(tick);
+  okAt.sort((a, b) => a - b);
+  let maxGap = 0;
+  for (let i = 1; i < okAt.length; i++) maxGap = Math.max(maxGap, okAt[i] - okAt[i - 1]);
+  process.stdout.write(JSON.stringify({ attempts, ok: okAt.length, maxGapMs: maxGap }) + '\\n');
+  process.exit(0);
+}
+process.on('SIGINT', () => setTimeout(finish, 250));
+`;
+
+export function startProbe(lab, name, periodMs = 10) {
+  const child = lab.spawn(name, [process.execPath, '-e', PROBE, VIP, String(PORT), String(periodMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  const done = new Promise((r) => child.once('exit', () => r(out)));
+  return {
+    async stop() {
+      child.kill('SIGINT');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const text = await done;
+      clearTimeout(t);
+      return JSON.parse(text.trim().split('\n').pop() || '{}');
+    },
+  };
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

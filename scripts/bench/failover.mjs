@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Failover benchmark: same namespace lab, same keepalived.conf, hapair vs keepalived 2.2.7. Client-observed outage
+// (TCP probe to the VIP every 10 ms) for master crash, graceful stop and health-script FAULT at advert_int 1; VRRPv3
+// advert_int 0.1 crash failover; and a soak at 0.1 s with both cores busy that must show zero spurious transitions.
+// Usage (root): node scripts/bench/failover.mjs [--quick]   (uses dist/; HAPAIR_OUT=.build/x to use another build)
+import fs from 'node:fs';
+import { Lab, Node, conf, startServer, startProbe, waitFor, sleep, median } from './failover-lib.mjs';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 1 : 3;
+const SOAK_S = quick ? 20 : 300;
+if (process.getuid?.() !== 0) {
+  process.stderr.write('failover bench needs root (network namespaces, raw sockets)\n');
+  process.exit(2);
+}
+
+/** A fresh lab with nodes a (priority 150), b (100) of one implementation and a client c; a is MASTER on return. */
+async function pair(kind, vrrp) {
+  const lab = await Lab.create({ prefix: 'hpb' });
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  await lab.addNode({ name: 'c', ip: '198.18.0.50' });
+  startServer(lab, 'a');
+  startServer(lab, 'b');
+  const A = new Node(lab, a, kind, (flag) => conf({ name: 'a', prio: 150, flag, ...vrrp }));
+  const B = new Node(lab, b, kind, (flag) => conf({ name: 'b', prio: 100, flag, ...vrrp }));
+  B.start();
+  A.start();
+  await steady(A, B);
+  return { lab, A, B };
+}
+
+async function steady(A, B) {
+  await waitFor(async () => (await A.hasVip()) && !(await B.hasVip()), 20_000, 'a MASTER, b BACKUP');
+  await sleep(1500);
+}
+
+const SCENARIOS = {
+  'master crash (link cut)': { trigger: ({ lab }) => lab.cutLink('a'), restore: ({ lab }) => lab.restoreLink('a') },
+  'graceful stop (SIGTERM)': { trigger: ({ A }) => A.stop('SIGTERM'), restore: ({ A }) => A.start() },
+  'health script FAULT': { trigger: ({ A }) => fs.unlinkSync(A.flag), restore: ({ A }) => fs.writeFileSync(A.flag, '') },
+};
+
+/** One measured failover: probe running, trigger on a, wait for b to hold the VIP and the client to recover. */
+async function measure(env, scenario) {
+  const probe = startProbe(env.lab, 'c', 10);
+  await sleep(800);
+  await scenario.trigger(env);
+  await waitFor(() => env.B.hasVip(), 15_000, 'b takes the VIP');
+  await sleep(1500);
+  const r = await probe.stop();
+  await scenario.restore(env);
+  await steady(env.A, env.B);
+  if (!r.ok) throw new Error('probe never succeeded');
+  return r.maxGapMs;
+}
+
+async function outages(kind, vrrp, names) {
+  const env = await pair(kind, vrrp);
+  const out = {};
+  try {
+    for (const name of names) {
+      out[name] = [];
+      for (let i = 0; i < RUNS; i++) out[name].push(await measure(env, SCENARIOS[name]));
+      process.stderr.write(`  ${kind} ${name}: ${out[name].join(', ')} ms\n`);
+    }
+  } finally {
+    await env.B.stop();
+    await env.A.stop();
+    await env.lab.teardown();
+  }
+  return out;
+}
+
+/** Both hapair nodes at v3 0.1 s for SOAK_S seconds with two CPU burners: every transition is spurious. */
+async function soak() {
+  const env = await pair('hapair', { version: 3, advertInt: 0.1 });
+  const burners = [];
+  try {
+    const code = `const end = Date.now() + ${(SOAK_S + 30) * 1000}; let x = 0; while (Date.now() < end) x++;`;
+    for (let i = 0; i < 2; i++) burners.push(env.lab.spawn('c', [process.execPath, '-e', code], { stdio: 'ignore' }));
+    const before = env.A.transitions + env.B.transitions;
+    await sleep(SOAK_S * 1000);
+    const spurious = env.A.transitions + env.B.transitions - before;
+    const holder = (await env.A.hasVip()) && !(await env.B.hasVip());
+    return { spurious, holder };
+  } finally {
+    for (const b of burners) b.kill('SIGKILL');
+    await env.B.stop();
+    await env.A.stop();
+    await env.lab.teardown();
+  }
+}
+
+const main = Object.keys(SCENARIOS);
+process.stderr.write(`failover bench: ${RUNS} run(s) per row${quick ? ' (--quick)' : ''}\n`);
+const h = await outages('hapair', {}, main);
+const k = await outages('keepalived', {}, main);
+const h3 = await outages('hapair', { version: 3, advertInt: 0.1 }, ['master crash (link cut)']);
+const k3 = await outages('keepalived', { version: 3, advertInt: 0.1 }, ['master crash (link cut)']);
+process.stderr.write(`  soak: ${SOAK_S} s at advert_int 0.1 with both cores busy\n`);
+const s = await soak();
+
+const rows = [
+  ...main.map((n) => [`${n}, v2 advert_int 1`, median(h[n]), median(k[n])]),
+  ['master crash (link cut), v3 advert_int 0.1', median(h3['master crash (link cut)']), median(k3['master crash (link cut)'])],
+];
+const lines = ['| scenario | hapair median ms | keepalived median ms | hapair/keepalived |', '|---|---:|---:|---:|'];
+for (const [n, hv, kv] of rows) lines.push(`| ${n} | ${hv} | ${kv} | ${(hv / kv).toFixed(2)}x |`);
+lines.push('', `runs per row: ${RUNS}; probe: TCP connect+read to the VIP every 10 ms from a client namespace`);
+const v3ok = median(h3['master crash (link cut)']) <= 500;
+lines.push(`v3 advert_int 0.1 failover <= 500 ms: ${v3ok ? 'yes' : 'NO'}`);
+lines.push(`soak ${SOAK_S} s at advert_int 0.1, 2 CPU burners: spurious transitions = ${s.spurious}, VIP still on a: ${s.holder ? 'yes' : 'NO'}`);
+process.stdout.write(lines.join('\n') + '\n');
+process.exit(v3ok && s.spurious === 0 && s.holder ? 0 : 1);
