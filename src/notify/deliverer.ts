@@ -7,6 +7,7 @@ import type { Lock } from './lock.js';
 import type { SendFn } from './transport.js';
 import type { SmtpFailure } from './smtp-errors.js';
 import { describeFailure } from './smtp-errors.js';
+import { within } from './within.js';
 import { backoffMs, probeDelayMs, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 
 /*
@@ -347,9 +348,7 @@ export class Deliverer {
     for (let i = 0; i < 1000 && this.running.size > 0; i++) {
       const left = end - performance.now();
       if (left <= 0) break;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all([...this.running]), new Promise((r) => (timer = setTimeout(r, left)))]);
-      clearTimeout(timer);
+      await within(Promise.all([...this.running]), left);
     }
     this.closed = true;
     this.opts.clock.clearTimeout(this.probeTimer);

@@ -7,6 +7,7 @@ import { runScript, type ScriptResult } from './script-run.js';
 import { SerialQueue } from './serial-queue.js';
 import { indexTargets, targetKey, type TargetIndex } from './targets.js';
 import { resolveIds } from './users.js';
+import { within } from './within.js';
 
 /** Where mail-worthy transitions go (the spooling mailer); scripts are handled here. */
 export interface AlertChannel {
@@ -131,22 +132,20 @@ export class Dispatcher {
 
   /**
    * Waits for queued scripts (the STOP ones the runtime just sent included) until `timeoutMs`, then kills
-   * the process groups still running; then lets the alert channel flush in what is left of the budget.
+   * the process groups still running. The alert channel flushes in parallel, within the same budget.
    */
   async close(timeoutMs: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    const deadline = performance.now() + timeoutMs;
+    await Promise.all([this.closeScripts(timeoutMs), this.opts.alerts?.close(timeoutMs)]);
+  }
+
+  private async closeScripts(timeoutMs: number): Promise<void> {
     const idle = Promise.all([...this.queues.values()].map((q) => q.idle()));
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, timeoutMs))));
-    const outcome = await Promise.race([idle.then(() => 'idle' as const), expired]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
+    if (!(await within(idle, timeoutMs))) {
       this.opts.logger.warn({ event: 'notify-close', pending: this.pendingScripts }, 'notify scripts still running at close: killing them');
       this.abort.abort();
-      await Promise.race([idle, new Promise((r) => setTimeout(r, this.opts.killGraceMs + 100))]);
+      await within(idle, this.opts.killGraceMs + 100);
     }
-    await this.opts.alerts?.close(Math.max(0, deadline - performance.now()));
   }
 }

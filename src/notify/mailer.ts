@@ -12,6 +12,7 @@ import { reportText, scheduleReport, type DeliveryHealth, type ReportSchedule } 
 import { Spool } from './spool.js';
 import { summaryFor, type AlertFacts, type HostFacts } from './templates.js';
 import type { MailTransport } from './transport.js';
+import { within } from './within.js';
 
 export interface MailerDeps {
   readonly logger: Logger;
@@ -186,7 +187,7 @@ export class Mailer implements AlertChannel {
     this.schedule?.stop();
     for (const key of [...this.held.keys()]) this.flushSummary(key);
     for (const t of this.summaryTimers.values()) this.deps.clock.clearTimeout(t);
-    await Promise.race([Promise.all([...this.submits]), new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())))]);
+    await within(Promise.all([...this.submits]), end - performance.now());
     await this.deliverer.close(Math.max(0, end - performance.now()));
     this.deps.transport.close();
   }
