@@ -108,7 +108,9 @@ function finalizeCheck(d: ProxyDraft): HealthCheckConfig {
       return { type: 'tcp-check', rules: c.tcpRules.length > 0 ? [...c.tcpRules] : [...c.inheritedTcp], ...base };
     case 'http': {
       const own = c.httpchk !== undefined || c.httpRules.length > 0;
-      const req = own ? c.httpchk : c.inheritedHttpchk;
+      // Own rules without an own `option httpchk` still send the inherited request (haproxy 2.6 would send
+      // nothing at all there, a trap we do not reproduce).
+      const req = c.httpchk ?? c.inheritedHttpchk;
       const rules = httpRules(req, own ? c.httpRules : c.inheritedHttp, c.where ?? d.where);
       // httpRequest = the `option httpchk` request as configured (defaults filled); `rules` hold the effective
       // requests, already merged with it: consumers send rules as they are.

@@ -61,7 +61,10 @@ const flagKw = (set: (g: GlobalDraft, on: boolean) => void): Handler => (g, ctx)
 function statsKw(g: GlobalDraft, ctx: StmtCtx): void {
   const a = ctx.args;
   if (a[1] === 'timeout') {
-    timeKw((gg, v) => (gg.statsTimeout = v), 2)(g, ctx);
+    timeKw((gg, v) => {
+      if (v === 0) ctx.error('bad-value', "'stats timeout' expects a positive value");
+      else gg.statsTimeout = v;
+    }, 2)(g, ctx);
     return;
   }
   if (a[1] === 'maxconn' || a[1] === 'bind-process') {
@@ -121,7 +124,8 @@ function statsKw(g: GlobalDraft, ctx: StmtCtx): void {
 }
 
 const GLOBAL_KEYWORDS: Readonly<Record<string, Handler>> = {
-  maxconn: intKw(1, 0x7fffffff, (g, v) => (g.maxconn = v)),
+  // `maxconn 0` = automatic (derived from the fd limit at start), i.e. unset.
+  maxconn: intKw(0, 0x7fffffff, (g, v) => (v > 0 ? (g.maxconn = v) : delete g.maxconn)),
   nbthread: intKw(1, 64, (g, v) => (g.nbthread = v), (v) => `'nbthread' value must be between 1 and 64 (was ${v})`),
   'spread-checks': intKw(0, 50, (g, v) => (g.spreadChecks = v), () => "'spread-checks' needs a positive value in range 0..50."),
   'max-spread-checks': timeKw((g, v) => (g.maxSpreadChecks = v)),

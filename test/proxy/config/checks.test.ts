@@ -154,3 +154,8 @@ test('external check: command, path, and the global prerequisites', async (t) =>
   t.deepEqual(codes(hc(['option external-check', 'server s 127.0.0.1:80 check'], pre).r.errors), ['external-check-command@5']);
   t.false(await haproxyAccepts(['option external-check', 'server s 127.0.0.1:80 check'], pre));
 });
+
+test('own http-check rules under an inherited option httpchk keep the inherited request', (t) => {
+  const pre = ['defaults', '  option httpchk GET /dflt HTTP/1.1\\r\\nHost:\\ d'];
+  t.deepEqual(hc(['http-check expect status 204'], pre).hc?.rules.map(show), ['http GET /dflt HTTP/1.1 [Host: d]', 'expect status 204']);
+});

@@ -18,6 +18,7 @@ test('global defaults', (t) => {
 
 const rows: [string[], Partial<Record<keyof GlobalConfig, unknown>>][] = [
   [['maxconn 4000'], { maxconn: 4000 }],
+  [['maxconn 4000', 'maxconn 0'], { maxconn: undefined }],
   [['nbthread 4'], { nbthread: 4 }],
   [['stats timeout 1m'], { statsTimeout: 60_000 }],
   [['spread-checks 50'], { spreadChecks: 50 }],
@@ -72,6 +73,7 @@ const errors: [string[], string][] = [
   [['spread-checks 51'], 'bad-value@2'],
   [['maxconn'], 'bad-value@2'],
   [['stats timeout 1.5s'], 'bad-time@2'],
+  [['stats timeout 0'], 'bad-value@2'],
   [['stats socket /x level root'], 'bad-stats@2'],
   [['stats socket /x expose-fd all'], 'bad-stats@2'],
   [['stats frobnicate'], 'bad-stats@2'],
