@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
-import { startHapair, waitHolders, type VrrpNode } from '../helpers/lab-vrrp.js';
+import { hasVip, startHapair, waitHolders, type VrrpNode } from '../helpers/lab-vrrp.js';
+import { Daemon } from '../helpers/proc.js';
 import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
 import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
-import { tmpDir } from '../helpers/paths.js';
+import { cliMain, tmpDir } from '../helpers/paths.js';
 
 const MAIL_HOST = '198.18.0.25';
 const RCPT = 'noc@example.test';
@@ -111,4 +112,71 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
   const subjectsOf = async (node: string) => (await mails(srv)).map((x) => x.mail.subject ?? '').filter((s) => s.startsWith(`[${node}]`)).map((s) => s.replace(/^.* - /, ''));
   t.deepEqual(await subjectsOf('a'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering FAULT state', 'Entering BACKUP state', 'Entering MASTER state', 'Stopping']);
   t.deepEqual(await subjectsOf('b'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Stopping']);
+});
+
+test.serial('real keepalived 2.2.7 runs `hapair notify-mail master` as its notify_master (mail_notify.py drop-in)', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const k = await lab.addNode({ name: 'k', ip: '198.18.0.31' });
+  const m = await lab.addNode({ name: 'm', ip: MAIL_HOST });
+  const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
+  t.teardown(() => srv.stop());
+  const dir = tmpDir('keepalived-notify-');
+  const confFile = path.join(dir, 'keepalived.conf');
+  // keepalived ignores the hapair extension keywords (logs them as unknown); notify-mail reads the same file.
+  const text = [
+    'global_defs {',
+    '    router_id KAL',
+    '    enable_script_security',
+    '    script_user root',
+    '    notification_email {',
+    `        ${RCPT}`,
+    '    }',
+    '    notification_email_from kal@example.test',
+    `    smtp_server ${MAIL_HOST} 2525`,
+    `    alert_spool_dir ${path.join(dir, 'spool')}`,
+    '}',
+    'vrrp_instance VI_1 {',
+    '    state BACKUP',
+    '    interface eth0',
+    '    virtual_router_id 61',
+    '    priority 150',
+    '    advert_int 1',
+    `    notify_master "${process.execPath} ${cliMain} notify-mail master -f ${confFile}"`,
+    '    virtual_ipaddress {',
+    '        198.18.0.131/24',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  fs.writeFileSync(confFile, text);
+  const ka = new Daemon('ip', ['netns', 'exec', k.ns, 'keepalived', '-n', '-l', '-D', '-P', '-f', confFile, '-p', path.join(dir, 'k.pid'), '-r', path.join(dir, 'v.pid')]);
+  lab.track(ka.child);
+  t.teardown(() => ka.stop('SIGTERM'));
+  const got = await waitSubject(srv, '[KAL] VRRP Instance VI_1 - Entering MASTER state', 15_000);
+  t.is(got.m.from, 'kal@example.test');
+  const body = got.mail.text ?? '';
+  t.true(body.includes('reported by a notify script'), body);
+  t.true(body.includes('198.18.0.131/24'), body);
+  t.regex(body, /Addresses:\s+198\.18\.0\.31\b/);
+  t.deepEqual(fs.readdirSync(path.join(dir, 'spool', 'msg')), [], 'delivered by the notify script itself');
+});
+
+test.serial('hapair vrrp with an unreadable smtp_auth_password_file fails at start with file:line', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const fa = nodeFiles();
+  const text = withMail(conf(a, b, 150, fa, { unicast: false }), 'a', path.join(fa.dir, 'spool')).replace(
+    'global_defs {',
+    'global_defs {\n    smtp_auth_user alert\n    smtp_auth_password_file /nonexistent/hapair-smtp.pw',
+  );
+  const node = startHapair(lab, a, text, fa.dir);
+  const res = await node.daemon.exited;
+  t.is(res.code, 1);
+  t.regex(node.daemon.stderr, /keepalived\.conf:3: cannot read smtp_auth_password_file \/nonexistent\/hapair-smtp\.pw: ENOENT/);
+  t.false(await hasVip(lab, a, VIP), 'nothing started');
 });
