@@ -3,6 +3,7 @@ import os from 'node:os';
 import net from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { MailSettings } from '../vrrp/types.js';
+import { headerText } from './address.js';
 import type { AlertMessage } from './alert.js';
 import type { MailSecrets } from './secrets.js';
 import { classifySmtpError, type SmtpFailure } from './smtp-errors.js';
@@ -30,7 +31,7 @@ export function smtpOptions(mail: MailSettings, secrets: MailSecrets, opts: { po
     host: server.host,
     port: server.port,
     ...TLS_FLAGS[mail.tls],
-    name: mail.heloName ?? opts.hostname ?? os.hostname(),
+    name: headerText(mail.heloName ?? opts.hostname ?? os.hostname()).replace(/\s+/g, '') || 'localhost', // one token, no CR/LF
     // keepalived applies smtp_connect_timeout to the connect and to every reply ([smtp]).
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
