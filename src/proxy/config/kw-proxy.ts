@@ -158,7 +158,7 @@ const PROXY_KEYWORDS: Readonly<Record<string, KwSpec>> = {
   'default-server': kw('BE', parseDefaultServer, { misplaced: 'error' }),
   'http-check': kw('BE', parseHttpCheck),
   'tcp-check': kw('BE', parseTcpCheck),
-  'external-check': kw('BE', parseExternalCheck),
+  'external-check': kw('ANY', parseExternalCheck), // haproxy does not check the capability here
   'http-request': kw('ANY', (d, ctx) => {
     const a = ctx.args;
     if (a[1] === 'use-service' && a[2] === 'prometheus-exporter') {
