@@ -100,7 +100,8 @@ export async function waitFor(cond, timeoutMs, what) {
 
 /** Server answering one byte on PORT, inside a node namespace. */
 export function startServer(lab, name) {
-  const code = `require('net').createServer((s) => s.end('ok')).listen(${PORT}, '0.0.0.0'); setTimeout(() => process.exit(0), 3600e3);`;
+  // A client reset must not kill the server: sockets get an error handler.
+  const code = `require('net').createServer((s) => { s.on('error', () => {}); s.end('ok'); }).listen(${PORT}, '0.0.0.0'); setTimeout(() => process.exit(0), 3600e3);`;
   return lab.spawn(name, [process.execPath, '-e', code], { stdio: 'ignore' });
 }
 
@@ -113,6 +114,7 @@ const PROBE = `
 const net = require('net');
 const [vip, port, period] = process.argv.slice(1);
 const okAt = [];
+const startedAt = Date.now();
 let attempts = 0;
 const deadline = Date.now() + 600e3;
 function attempt() {
@@ -126,12 +128,14 @@ const tick = setInterval(() => (Date.now() > deadline ? finish() : attempt()), N
 function finish() {
   clearInterval(tick);
   okAt.sort((a, b) => a - b);
+  // The window edges count too: a probe that could not reach the VIP from the start must not look outage-free.
+  const edges = [startedAt, ...okAt, Date.now()];
   let maxGap = 0;
-  for (let i = 1; i < okAt.length; i++) maxGap = Math.max(maxGap, okAt[i] - okAt[i - 1]);
+  for (let i = 1; i < edges.length; i++) maxGap = Math.max(maxGap, edges[i] - edges[i - 1]);
   process.stdout.write(JSON.stringify({ attempts, ok: okAt.length, maxGapMs: maxGap }) + '\\n');
   process.exit(0);
 }
-process.on('SIGINT', () => setTimeout(finish, 250));
+process.on('SIGINT', () => finish());
 `;
 
 export function startProbe(lab, name, periodMs = 10) {
