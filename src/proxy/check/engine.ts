@@ -86,12 +86,12 @@ class Conn {
   }
 }
 
-type ConnectResult = { ok: true; conn: Conn } | { ok: false; status: CheckStatusCode; info: string };
+type ConnectResult = { ok: true; conn: Conn | undefined } | { ok: false; status: CheckStatusCode; info: string };
 
-function connect(host: string, port: number, deadline: number): Promise<ConnectResult> {
+/** Connects; `bare` (plain connect checks) skips the reader and Nagle setup, closing with a RST at once. */
+function connect(host: string, port: number, deadline: number, bare = false): Promise<ConnectResult> {
   return new Promise((resolve) => {
-    const sock = net.connect({ host, port });
-    sock.setNoDelay(true);
+    const sock = net.connect({ host, port, noDelay: !bare });
     const left = Math.max(1, deadline - performance.now());
     const timer = setTimeout(() => {
       sock.on('error', () => undefined);
@@ -101,7 +101,11 @@ function connect(host: string, port: number, deadline: number): Promise<ConnectR
     sock.once('connect', () => {
       clearTimeout(timer);
       sock.removeAllListeners('error');
-      resolve({ ok: true, conn: new Conn(sock) });
+      if (bare) {
+        sock.on('error', () => undefined);
+        sock.resetAndDestroy();
+        resolve({ ok: true, conn: undefined });
+      } else resolve({ ok: true, conn: new Conn(sock) });
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -124,6 +128,8 @@ export async function runProbe(input: ProbeInput): Promise<ProbeOutcome> {
   });
   const { plan, target } = input;
   const tcpCheck = plan.type === 'tcp-check';
+  // A plan that only connects (plain `check`) needs no reader: connect, RST, done (the hot path at scale).
+  const bare = plan.steps.length === 1 && plan.steps[0]!.kind === 'connect';
   let deadline = start + input.interMs;
   let conn: Conn | undefined;
   let last: 'connect' | 'send' | 'expect' | undefined;
@@ -141,8 +147,9 @@ export async function runProbe(input: ProbeInput): Promise<ProbeOutcome> {
         const connDeadline = input.checkTimeoutMs !== undefined && input.connectTimeoutMs !== undefined
           ? Math.min(deadline, performance.now() + input.connectTimeoutMs)
           : deadline;
-        const r = await connect(host, port, connDeadline);
+        const r = await connect(host, port, connDeadline, bare);
         if (!r.ok) return done(r.status, `${r.info}${where}`);
+        if (!r.conn) return done('L4OK', '');
         conn = r.conn;
         if (input.checkTimeoutMs !== undefined) deadline = performance.now() + input.checkTimeoutMs;
         last = 'connect';

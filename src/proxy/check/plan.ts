@@ -64,7 +64,8 @@ function httpPlan(hc: HealthCheckConfig): PlanStep[] {
     const step = steps.length + 1;
     if (r.kind === 'http-send') {
       if (sawSend && !sawExpectSinceSend) steps.push({ ...IMPLICIT_HTTP_EXPECT, step });
-      // `http-check send` fields override those of `option httpchk` (haproxy 2.2+).
+      // `http-check send` fields override those of `option httpchk` (haproxy 2.2+); the loader hands over
+      // resolved send rules (the `option httpchk` headers already merged in), so headers are taken as they are.
       steps.push({
         kind: 'http-send',
         step: steps.length + 1,
@@ -72,7 +73,7 @@ function httpPlan(hc: HealthCheckConfig): PlanStep[] {
           method: r.method || base.method,
           uri: r.uri || base.uri,
           version: r.version || base.version,
-          headers: [...base.headers, ...r.headers],
+          headers: r.headers.length > 0 ? r.headers : base.headers,
           ...(r.body !== undefined ? { body: r.body } : {}),
         },
       });

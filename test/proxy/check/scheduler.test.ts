@@ -198,3 +198,27 @@ test('health failing + agent up stays DOWN; disable/enable health and agent; for
   checks.forceAgent(s, 'up');
   t.like(s.agent, { health: 0, enabled: false });
 });
+
+test('`port` and `addr` send the health check elsewhere than the traffic address', async (t) => {
+  const live = new Toggle();
+  await live.up();
+  t.teardown(() => live.down());
+  const closed = new Toggle();
+  await closed.up();
+  await closed.down();
+  const rt = FakeRuntime.of([section({
+    name: 'be',
+    servers: [
+      serverConfig({ name: 'viaPort', port: closed.port, check: true, checkPort: live.port }),
+      serverConfig({ name: 'viaAddr', id: 2, address: '127.0.0.2', port: live.port, check: true, checkAddr: '127.0.0.1' }),
+      serverConfig({ name: 'plain', id: 3, address: '127.0.0.2', port: live.port, check: true }),
+    ],
+  })], { maxSpreadChecks: 1 });
+  const clock = fakeClock();
+  const checks = startChecks(rt, { logger: silentLogger(), clock });
+  t.teardown(() => checks.stop());
+  await step(clock, checks, 5);
+  t.like(rt.server('be', 'viaPort').check, { status: 'L4OK' });
+  t.like(rt.server('be', 'viaAddr').check, { status: 'L4OK' });
+  t.like(rt.server('be', 'plain').check, { status: 'L4CON' }, 'nothing listens on 127.0.0.2');
+});
