@@ -37,10 +37,12 @@ export function validate(config: ProxyConfig, drafts: readonly ProxyDraft[], sin
       }
     }
     if (p.kind !== 'frontend') checkBackend(p, d, config, err, warn);
+    // haproxy only asks for the server-side timeouts when the proxy has servers.
+    const beSide = p.kind !== 'frontend' && p.servers.length > 0;
     const missing = [
       ...(p.kind !== 'backend' && p.timeouts.client === undefined ? ['client'] : []),
-      ...(p.kind !== 'frontend' && p.timeouts.connect === undefined ? ['connect'] : []),
-      ...(p.kind !== 'frontend' && p.timeouts.server === undefined ? ['server'] : []),
+      ...(beSide && p.timeouts.connect === undefined ? ['connect'] : []),
+      ...(beSide && p.timeouts.server === undefined ? ['server'] : []),
     ];
     if (missing.length > 0) {
       warn(p.where, 'missing-timeouts', `missing timeouts for ${typeName(p)} '${p.name}'. While not properly invalid, you will certainly encounter various problems with such a configuration.`,

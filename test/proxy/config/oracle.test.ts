@@ -91,6 +91,12 @@ for (const name of seeds) {
     t.true(clean.valid, clean.output);
     const again = loadProxyConfig([tmp]);
     t.truthy(again.config);
+    // haproxy's advisory warnings name the same proxies as ours.
+    for (const re of [/missing timeouts for (\w+) '([^']+)'/g, /log format ignored for (\w+) '([^']+)'/g, /ignoring cookie for server '([^']+)'/g]) {
+      const theirs = [...clean.output.matchAll(re)].map((m) => m.slice(1).join(' ')).sort();
+      const ours = again.diagnostics.flatMap((d) => [...d.message.matchAll(re)].map((m) => m.slice(1).join(' '))).sort();
+      t.deepEqual(ours, theirs, re.source);
+    }
     t.deepEqual(again.diagnostics.filter((d) => ACCEPTED_DIFFERENCES.has(d.code)), [], 'the cleaned seed has no deliberate difference left');
     fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
   });
