@@ -39,10 +39,12 @@ export function validate(config: ProxyConfig, drafts: readonly ProxyDraft[], sin
     if (p.kind !== 'frontend') checkBackend(p, d, config, err, warn);
     // haproxy only asks for the server-side timeouts when the proxy has servers.
     const beSide = p.kind !== 'frontend' && p.servers.length > 0;
+    // A zero timeout counts as unset; in mode tcp `timeout tunnel` may stand in for `timeout server`.
+    const to = p.timeouts;
     const missing = [
-      ...(p.kind !== 'backend' && p.timeouts.client === undefined ? ['client'] : []),
-      ...(beSide && p.timeouts.connect === undefined ? ['connect'] : []),
-      ...(beSide && p.timeouts.server === undefined ? ['server'] : []),
+      ...(p.kind !== 'backend' && !to.client ? ['client'] : []),
+      ...(beSide && !to.connect ? ['connect'] : []),
+      ...(beSide && !to.server && (p.mode === 'http' || !to.tunnel) ? ['server'] : []),
     ];
     if (missing.length > 0) {
       warn(p.where, 'missing-timeouts', `missing timeouts for ${typeName(p)} '${p.name}'. While not properly invalid, you will certainly encounter various problems with such a configuration.`,

@@ -145,3 +145,12 @@ test('after 50 errors in a file reading stops, like haproxy ("too many fatal err
   t.is(r.errors.filter((e) => e.code === 'unknown-keyword').length, 50);
   t.deepEqual(codes(r.errors).slice(-1), ['too-many-errors@53']);
 });
+
+test('missing-timeouts follows haproxy: server side only with servers, tunnel stands in for server in tcp mode', (t) => {
+  const warned = (lines: string[]): number[] => parseLines(lines).warnings.filter((w) => w.code === 'missing-timeouts').map((w) => w.line);
+  t.deepEqual(warned(['backend b', '  timeout client 1s']), [], 'no servers: nothing to ask');
+  t.deepEqual(warned(['backend b', '  server s 127.0.0.1:80']), [1]);
+  t.deepEqual(warned(['backend b', '  timeout connect 1s', '  timeout tunnel 1h', '  server s 127.0.0.1:80']), []);
+  t.deepEqual(warned(['backend b', '  mode http', '  timeout connect 1s', '  timeout tunnel 1h', '  server s 127.0.0.1:80']), [1]);
+  t.deepEqual(warned(['frontend f', '  bind :80', '  timeout client 0']), [1], 'zero counts as unset');
+});
