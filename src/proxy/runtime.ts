@@ -76,6 +76,9 @@ export class ProxyRuntime implements ProxyRuntimeView {
 
   /** Creates backends and binds every frontend; throws (nothing left listening) if a bind fails. */
   async start(): Promise<void> {
+    // Parked idle server connections are capped at half the global maxconn, close to haproxy's
+    // tune.pool-high-fd-ratio (25% of the descriptors, which are about twice maxconn).
+    this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
     this.backends = createBackends(this.config, { logger: this.log, clock: this.deps.clock });
     try {
       for (const p of this.config.proxies) {
@@ -109,6 +112,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
    */
   async reload(config: ProxyConfig): Promise<void> {
     this.config = config;
+    this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
     const { backends, removed } = reloadBackends(this.backends, config, { logger: this.log, clock: this.deps.clock });
     this.backends = backends;
     for (const b of removed) {

@@ -21,12 +21,16 @@ export function writeHead(sock: net.Socket, head: HttpHead, dropKinds: number, e
     return writeBatch(sock, [Buffer.from(text, 'latin1')], rest);
   }
   if (drop === 0 && extra === '') {
-    const whole = buf.subarray(head.start, head.end);
     if (!rest) {
-      sock.write(whole);
-      return whole.length;
+      sock.write(buf.subarray(head.start, head.end));
+      return head.end - head.start;
     }
-    return writeBatch(sock, [whole], rest);
+    // Body bytes that follow the head in the same received buffer: one slice, one write.
+    if (rest.buffer === buf.buffer && rest.byteOffset === buf.byteOffset + head.end) {
+      sock.write(buf.subarray(head.start, head.end + rest.length));
+      return head.end - head.start + rest.length;
+    }
+    return writeBatch(sock, [buf.subarray(head.start, head.end)], rest);
   }
   // Body of the head without its final empty line.
   const bodyEnd = head.end - 2;
@@ -47,7 +51,20 @@ export function writeHead(sock: net.Socket, head: HttpHead, dropKinds: number, e
   return writeBatch(sock, parts, rest);
 }
 
+/** Below this many bytes, one copied buffer and one write(2) beat cork/writev bookkeeping. */
+const COPY_LIMIT = 8192;
+
 function writeBatch(sock: net.Socket, parts: Buffer[], rest?: Buffer): number {
+  let total = rest ? rest.length : 0;
+  for (const p of parts) total += p.length;
+  if (total <= COPY_LIMIT) {
+    const out = Buffer.allocUnsafe(total);
+    let off = 0;
+    for (const p of parts) off += p.copy(out, off);
+    if (rest) rest.copy(out, off);
+    sock.write(out);
+    return total;
+  }
   let n = 0;
   sock.cork();
   for (const p of parts) {

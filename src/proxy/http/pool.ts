@@ -1,5 +1,6 @@
 // Idle server-connection pool for `http-reuse never|safe|aggressive|always` (haproxy.md §1.5 "http-reuse"):
-// per-server LIFO stacks of idle keep-alive connections, taken according to the policy, purged when idle too long.
+// per-server LIFO stacks of idle keep-alive connections, taken according to the policy, purged when idle too long,
+// capped like haproxy's tune.pool-high-fd-ratio (beyond the cap a finished connection is closed, not parked).
 import type { HttpReuse } from '../types.js';
 import type { Server } from '../backend/index.js';
 import type { ServerConn, IdleHolder } from './server-conn.js';
@@ -25,43 +26,55 @@ export function reuseAllowed(policy: HttpReuse, firstRequest: boolean, transacti
   }
 }
 
+/** Per server: connections that served one transaction, and those reused at least once (aggressive wants these).
+ *  Dead entries are removed lazily (taking and purging skip them). */
+interface Stacks {
+  fresh: ServerConn[];
+  proven: ServerConn[];
+}
+
 export class IdlePool implements IdleHolder {
-  private readonly idle = new Map<Server, ServerConn[]>();
+  private readonly idle = new Map<Server, Stacks>();
   private timer: NodeJS.Timeout | undefined;
   private total = 0;
 
-  constructor(private readonly purgeDelayMs: number = DEFAULT_PURGE_DELAY_MS) {}
+  /** `maxIdle`: cap on parked connections (haproxy keeps idle connections below ~25% of its descriptors). */
+  constructor(private readonly purgeDelayMs: number = DEFAULT_PURGE_DELAY_MS, private maxIdle: number = 1000) {}
 
   /** Idle connections currently pooled (all servers). */
   get size(): number {
     return this.total;
   }
 
-  /** Takes the most recently parked usable connection to `server`, or undefined. */
-  take(server: Server, policy: HttpReuse, firstRequest: boolean): ServerConn | undefined {
-    if (policy === 'never') return undefined;
-    const stack = this.idle.get(server);
-    if (!stack) return undefined;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const c = stack[i]!;
-      if (c.dead) continue;
-      if (!reuseAllowed(policy, firstRequest, c.transactions)) continue;
-      stack.splice(i, 1);
-      this.total--;
-      c.holder = undefined;
-      return c;
-    }
-    return undefined;
+  setMaxIdle(n: number): void {
+    this.maxIdle = Math.max(1, n);
   }
 
+  /** Takes the most recently parked usable connection to `server`, or undefined. */
+  take(server: Server, policy: HttpReuse, firstRequest: boolean): ServerConn | undefined {
+    if (policy === 'never' || (policy === 'safe' && firstRequest)) return undefined;
+    const st = this.idle.get(server);
+    if (!st) return undefined;
+    const c = pop(st.proven) ?? (policy === 'aggressive' && firstRequest ? undefined : pop(st.fresh));
+    if (!c) return undefined;
+    this.total--;
+    c.holder = undefined;
+    return c;
+  }
+
+  /** Parks a connection that just finished a transaction; closes it instead when the pool is full. */
   put(c: ServerConn): void {
     if (c.dead) return;
+    if (this.total >= this.maxIdle) {
+      c.destroy();
+      return;
+    }
     c.owner = undefined;
     c.holder = this;
     c.idleSince = performance.now();
-    let stack = this.idle.get(c.server);
-    if (!stack) this.idle.set(c.server, (stack = []));
-    stack.push(c);
+    let st = this.idle.get(c.server);
+    if (!st) this.idle.set(c.server, (st = { fresh: [], proven: [] }));
+    (c.transactions >= 2 ? st.proven : st.fresh).push(c);
     this.total++;
     if (!this.timer) {
       this.timer = setInterval(() => this.purge(), Math.max(250, Math.min(1000, this.purgeDelayMs / 2)));
@@ -69,53 +82,64 @@ export class IdlePool implements IdleHolder {
     }
   }
 
-  idleDied(c: ServerConn): void {
-    const stack = this.idle.get(c.server);
-    if (!stack) return;
-    const i = stack.indexOf(c);
-    if (i >= 0) {
-      stack.splice(i, 1);
-      this.total--;
-    }
+  /** A parked connection closed or misbehaved: it stays in its stack (skipped later) but no longer counts. */
+  idleDied(_c: ServerConn): void {
+    this.total--;
   }
 
-  /** Closes connections idle for longer than the purge delay; stops the timer when empty. */
+  /** Closes connections idle for longer than the purge delay and drops dead entries; stops the timer when empty. */
   purge(now: number = performance.now()): void {
-    for (const [server, stack] of this.idle) {
-      let keep = 0;
-      for (const c of stack) {
-        if (!c.dead && now - c.idleSince < this.purgeDelayMs) stack[keep++] = c;
-        else {
-          c.holder = undefined;
-          c.destroy();
-          this.total--;
-        }
-      }
-      stack.length = keep;
-      if (keep === 0) this.idle.delete(server);
+    for (const [server, st] of this.idle) {
+      this.purgeStack(st.fresh, now);
+      this.purgeStack(st.proven, now);
+      if (st.fresh.length === 0 && st.proven.length === 0) this.idle.delete(server);
     }
-    if (this.total <= 0 && this.timer) {
+    if (this.idle.size === 0 && this.timer) {
       this.total = 0;
       clearInterval(this.timer);
       this.timer = undefined;
     }
+  }
+
+  private purgeStack(stack: ServerConn[], now: number): void {
+    let keep = 0;
+    for (const c of stack) {
+      if (c.dead || c.holder !== this) continue;
+      if (now - c.idleSince < this.purgeDelayMs) stack[keep++] = c;
+      else {
+        c.holder = undefined;
+        c.destroy();
+        this.total--;
+      }
+    }
+    stack.length = keep;
   }
 
   /** Closes every idle connection to `server` (server removed / down) or all of them. */
   closeAll(server?: Server): void {
-    for (const [s, stack] of this.idle) {
+    for (const [s, st] of this.idle) {
       if (server && s !== server) continue;
-      for (const c of stack) {
+      for (const c of [...st.fresh, ...st.proven]) {
+        if (c.holder !== this || c.dead) continue;
         c.holder = undefined;
         c.destroy();
+        this.total--;
       }
-      this.total -= stack.length;
       this.idle.delete(s);
     }
-    if (this.total <= 0 && this.timer) {
+    if (this.idle.size === 0 && this.timer) {
       this.total = 0;
       clearInterval(this.timer);
       this.timer = undefined;
     }
   }
+}
+
+/** Pops the last live entry (dead ones, already uncounted, are discarded on the way). */
+function pop(stack: ServerConn[]): ServerConn | undefined {
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (!c.dead) return c;
+  }
+  return undefined;
 }

@@ -1,15 +1,25 @@
 // AclSample over a parsed request head + the connection's addresses (one object per client connection, reused).
+import type net from 'node:net';
 import type { AclSample } from '../acl/sample.js';
 import type { HttpHead } from './head.js';
 
+/** Addresses are read from the socket only when something needs them (getpeername/getsockname are syscalls). */
 export class RequestSample implements AclSample {
   head: HttpHead | undefined;
-  constructor(
-    readonly srcIp: string,
-    readonly srcPort: number,
-    readonly dstIp: string,
-    readonly dstPort: number,
-  ) {}
+  constructor(private readonly sock: Pick<net.Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>) {}
+
+  get srcIp(): string {
+    return this.sock.remoteAddress ?? '';
+  }
+  get srcPort(): number {
+    return this.sock.remotePort ?? 0;
+  }
+  get dstIp(): string {
+    return this.sock.localAddress ?? '';
+  }
+  get dstPort(): number {
+    return this.sock.localPort ?? 0;
+  }
 
   method(): string | undefined {
     return this.head?.method;

@@ -26,6 +26,9 @@ export const R_HEAD = 0;
 export const R_BODY = 1;
 export const R_DONE = 2;
 
+/** How long a closed-by-us client may take to read the rest and close its side. */
+const LINGER_MS = 2000;
+
 /** Client bytes held while not forwarding (connecting, pipelined requests) before pausing the socket. */
 const HOLD_LIMIT = 65536;
 
@@ -54,11 +57,10 @@ export abstract class SessionCore implements StreamHandle, Session {
   cliPausedByServer = false;
   protected readonly deadline: Deadline;
   private ended = false;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  private closedAt = 0;
 
   constructor(readonly sock: net.Socket, readonly fe: SessionFrontend) {
-    const remote = sock.remoteAddress ?? '';
-    this.sample = new RequestSample(remote, sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
+    this.sample = new RequestSample(sock);
     this.lastClient = performance.now();
     this.facts.idleStart = this.lastClient;
     this.deadline = new Deadline(() => this.onDeadline());
@@ -202,8 +204,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     }
     const rest = this.parser.rest;
     if (rest) this.facts.bytesIn -= rest.length;
-    this.facts.headDone = performance.now();
-    this.facts.request = this.parser.head.firstLine();
+    this.facts.headDone = this.lastClient;
     this.fe.counters.reqTotal++;
     this.fe.deps.global.cumReq++;
     this.onRequestHead(rest);
@@ -227,10 +228,10 @@ export abstract class SessionCore implements StreamHandle, Session {
   }
 
   /** Logs and counts the transaction once; releases the server slot if still held. */
-  finishTxn(): void {
+  finishTxn(now: number = performance.now()): void {
     const f = this.facts;
     if (f.reqStart < 0) return;
-    f.end = performance.now();
+    f.end = now;
     const fe = this.fe;
     fe.counters.bytesIn += f.bytesIn;
     fe.counters.bytesOut += f.bytesOut;
@@ -240,6 +241,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     if (be) countTxn(be.counters, f);
     if (srv) countTxn(srv.counters, f);
     if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0 && f.status < 0)) {
+      if (f.headDone >= 0) f.request = this.parser.head.firstLine();
       emitLog(fe.log, toStreamLog(f, {
         frontend: fe.name, clientIp: this.sample.srcIp, clientPort: this.sample.srcPort,
         actconn: fe.deps.global.actconn, feconn: fe.feconn, beconn: be?.beconn ?? 0, srvConn: srv?.served ?? 0,
@@ -252,13 +254,13 @@ export abstract class SessionCore implements StreamHandle, Session {
   }
 
   /** Back to waiting for the next request on this connection (keep-alive), handling pipelined bytes. */
-  nextRequest(): void {
+  nextRequest(now: number = performance.now()): void {
     this.state = ST_IDLE;
     this.respState = R_HEAD;
     this.reqDone = false;
     this.firstRequest = false;
     this.be = undefined;
-    this.facts.idleStart = performance.now();
+    this.facts.idleStart = now;
     if (this.draining || this.clientFin) return this.closeClient();
     this.arm();
     const pipelined = this.takeHeld();
@@ -270,11 +272,10 @@ export abstract class SessionCore implements StreamHandle, Session {
   closeClient(): void {
     if (this.state === ST_CLOSED) return;
     this.state = ST_CLOSED;
-    this.deadline.stop();
+    this.closedAt = performance.now();
     this.sock.end();
-    // A client that never reads its side must not hold the connection forever.
-    this.lingerTimer = setTimeout(() => this.sock.destroy(), 2000);
-    this.lingerTimer.unref();
+    // A client that never reads its side must not hold the connection forever (checked by the deadline timer).
+    this.arm();
   }
 
   /** Aborts the whole session: server side dropped, client destroyed. */
@@ -291,7 +292,6 @@ export abstract class SessionCore implements StreamHandle, Session {
     this.ended = true;
     this.state = ST_CLOSED;
     this.deadline.stop();
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.fe.sessionEnded(this);
   }
 
@@ -322,6 +322,8 @@ export abstract class SessionCore implements StreamHandle, Session {
         if (this.respState !== R_DONE && !this.srvPausedByClient) d = Math.min(d, deadlineAfter(this.lastServer, beT?.server));
         return d;
       }
+      case ST_CLOSED:
+        return this.ended ? Infinity : this.closedAt + LINGER_MS;
       default:
         return Infinity;
     }
@@ -353,6 +355,9 @@ export abstract class SessionCore implements StreamHandle, Session {
         return;
       case ST_XFER:
         this.xferTimeout(now);
+        return;
+      case ST_CLOSED:
+        this.sock.destroy();
         return;
       default:
         return;

@@ -2,13 +2,13 @@
 // body framing and backpressure, connection modes (KAL/SCL/CLO, haproxy.md §1.5), tunnels, internal services.
 import type net from 'node:net';
 import type { AssignRequest, HttpConnMode } from '../types.js';
-import type { ConnectResult, Server } from '../backend/index.js';
+import type { Backend, ConnectResult, Server } from '../backend/index.js';
 import { openConnection } from '../backend/connect.js';
 import { serverPort } from '../backend/queue.js';
 import type { SessionFrontend } from '../frontend-types.js';
 import { NEED_MORE, ERROR } from './parser.js';
 import { ChunkedScanner, CHUNKED_MORE, CHUNKED_ERROR } from './chunked.js';
-import { writeHead } from './outbound.js';
+import { writeHead, HOP_KINDS } from './outbound.js';
 import { requestEdits, responseEdits, cookieFlag, type RequestEdits } from './edits.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import { Tunnel, type TunnelResult } from '../tcp/tunnel.js';
@@ -16,6 +16,14 @@ import { ServiceExchange, isStatsRequest } from './service.js';
 import {
   SessionCore, ST_CONNECT, ST_XFER, ST_SERVICE, ST_TUNNEL, ST_CLOSED, R_HEAD, R_BODY, R_DONE,
 } from './session-core.js';
+
+/** True if `be` may queue a request: some server has a connection limit, or requests are already queued. */
+function mayQueue(be: Backend): boolean {
+  if (be.queueLength > 0) return true;
+  const servers = be.servers;
+  for (let i = 0; i < servers.length; i++) if (servers[i]!.maxconn > 0) return true;
+  return false;
+}
 
 const MODE_RANK: Record<HttpConnMode, number> = { 'keep-alive': 0, 'server-close': 1, close: 2 };
 /** The strongest of the frontend's and the backend's modes applies (KAL < SCL < CLO). */
@@ -89,16 +97,18 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     this.facts.cookieReq = cookieFlag(this.edits.cookieStatus);
     this.state = ST_CONNECT;
     if (rest) this.hold(rest);
-    this.facts.connectStart = performance.now();
+    this.facts.connectStart = this.lastClient;
     const kind = bsec.balance.kind;
     const req: AssignRequest = {
       clientIp: this.sample.srcIp, clientPort: this.sample.srcPort, dstPort: this.sample.dstPort,
       method: head.method, uri: kind === 'uri' || kind === 'url_param' ? head.uri : undefined, header: this.headerFn,
-      persistServer: this.edits.persistServer, stream: this, signal: this.signal(),
+      persistServer: this.edits.persistServer, stream: this, signal: mayQueue(be) ? this.signal() : undefined,
     };
     be.connect(req, { reuse: this.reuseCb }).then(this.onConnected, this.onConnectError);
   }
 
+  /** An AbortSignal lets the backend drop a queued request whose client left. Without any server maxconn the
+   *  backend never queues, so the signal (and its per-request listener bookkeeping) is skipped. */
   private signal(): AbortSignal {
     if (!this.ac) this.ac = new AbortController();
     return this.ac.signal;
@@ -148,7 +158,7 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
       return;
     }
     f.connectMs = r.connectMs;
-    f.connected = performance.now();
+    f.connected = this.lastServer = performance.now();
     f.server = r.server.name;
     f.redispatched = r.redispatched;
     this.srv = r.server;
@@ -165,7 +175,6 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     conn.begin(this);
     this.state = ST_XFER;
     this.respState = R_HEAD;
-    this.lastServer = performance.now();
     const pending = this.takeHeld();
     let body: Buffer | undefined;
     if (pending) {
@@ -258,7 +267,7 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     const rh = c.parser.head;
     const status = rh.status;
     const f = this.facts;
-    f.respHead = performance.now();
+    f.respHead = this.lastServer;
     if (status < 200) {
       if (status === 101 && this.upgrade) return this.startTunnel(c, rest);
       if (status === 101) return this.badResponse('P');
@@ -276,16 +285,28 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     if (this.respLeft === -1) c.chunked.reset();
     this.serverKeep = this.mode === 'keep-alive' && this.respLeft !== -2 && (rh.minor === 1 ? !rh.connClose : rh.connKeepAlive);
     if (this.respLeft === -2 || !this.reqDone || this.draining || this.fe.deps.global.stopping) this.clientKeep = false;
-    const be = this.be!;
-    const cookie = be.section.cookie;
-    const e = responseEdits(rh, {
-      clientKeep: this.clientKeep, clientMinor: req.minor,
-      cookie: cookie && this.srv ? {
-        cfg: cookie, server: { name: this.srv.name, cookie: this.srv.config.cookie },
-        status: this.edits!.cookieStatus ?? 'none', value: this.edits!.cookieValue, method: req.method,
-      } : undefined,
-    });
-    if (cookie) f.cookieResp = e.setCookieFlag;
+    const cookie = this.be!.section.cookie;
+    let drop = 0;
+    let extra = '';
+    if (cookie) {
+      const e = responseEdits(rh, {
+        clientKeep: this.clientKeep, clientMinor: req.minor,
+        cookie: this.srv ? {
+          cfg: cookie, server: { name: this.srv.name, cookie: this.srv.config.cookie },
+          status: this.edits!.cookieStatus ?? 'none', value: this.edits!.cookieValue, method: req.method,
+        } : undefined,
+      });
+      f.cookieResp = e.setCookieFlag;
+      drop = e.dropKinds;
+      extra = e.extra;
+    } else if (!this.clientKeep) {
+      // Closing the client: say so (HTTP/1.1 keeps alive by default) and drop whatever the server said.
+      drop = HOP_KINDS;
+      if (req.minor === 1) extra = 'connection: close\r\n';
+    } else if (req.minor === 0) {
+      drop = HOP_KINDS;
+      extra = 'connection: keep-alive\r\n';
+    } else if (rh.connClose) drop = HOP_KINDS; // the server closes but the client connection stays
     let body: Buffer | undefined;
     let after = 0;
     if (rest) {
@@ -296,7 +317,7 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
       f.srvBytesOut += n;
     }
     if (after > 0) this.serverKeep = false;
-    f.bytesOut += writeHead(this.sock, rh, e.dropKinds, e.extra, body);
+    f.bytesOut += writeHead(this.sock, rh, drop, extra, body);
     if (this.sock.writableNeedDrain) this.pauseServer();
     if (this.respLeft === 0) this.responseDone();
     else {
@@ -414,7 +435,7 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
   }
 
   /** End of a transaction: park or close the server connection, log, then next request or close. */
-  private txnEnd(): void {
+  private txnEnd(now: number = this.lastServer): void {
     const conn = this.conn;
     this.conn = undefined;
     if (conn) {
@@ -430,8 +451,8 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     }
     this.srvPausedByClient = false;
     this.cliPausedByServer = false;
-    this.finishTxn();
-    if (this.clientKeep && !this.clientFin) this.nextRequest();
+    this.finishTxn(now);
+    if (this.clientKeep && !this.clientFin) this.nextRequest(now);
     else this.closeClient();
   }
 

@@ -42,7 +42,7 @@ export class TxnFacts {
     this.cause = '-';
     this.phase = '-';
     this.cookieReq = this.cookieResp = '-';
-    this.request = undefined;
+    this.request = undefined; // filled at log time from the parsed head
     this.backend = '';
     this.server = '<NOSRV>';
   }

@@ -13,7 +13,7 @@ const where = { file: 't.cfg', line: 1 };
 function req(text: string, src = '10.0.0.5', dstPort = 80): RequestSample {
   const p = new HeadParser('request');
   if (p.execute(Buffer.from(text.replace(/\n/g, '\r\n') + '\r\n\r\n', 'latin1')) !== DONE) throw new Error(`bad request ${text}`);
-  const s = new RequestSample(src, 40000, '127.0.0.1', dstPort);
+  const s = new RequestSample({ remoteAddress: src, remotePort: 40000, localAddress: '127.0.0.1', localPort: dstPort });
   s.head = p.head;
   return s;
 }

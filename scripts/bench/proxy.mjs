@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// Proxy benchmark: hapair vs haproxy 2.6 (Debian) side by side, same config, nginx-light backends on loopback.
+// wrk and nginx are pinned to core 0, the proxy under test alone on core 1; >= 3 interleaved runs; medians of
+// rps, p50/p99 latency, proxy CPU µs per request (utime+stime from /proc/<pid>/stat) and RSS after load.
+// Usage: node scripts/bench/proxy.mjs [--runs N] [--seconds S] [--out DIR] [--only hapair|haproxy]
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
+const RUNS = Number(opt('--runs', '3'));
+const SECONDS = Number(opt('--seconds', '5'));
+const OUT = opt('--out', path.join(repo, 'dist'));
+const CLI = path.join(OUT, 'src/cli/main.js');
+const ONLY = opt('--only', '');
+const CONNS = Number(opt('--conns', '50'));
+const BULK_MB = 100;
+const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-'));
+const children = [];
+
+function cleanup() {
+  for (const c of children) if (c.exitCode === null) try { c.kill('SIGKILL'); } catch { /* gone */ }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const p = s.address().port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+function start(cmd, argv, cpu, name) {
+  const c = spawn('taskset', ['-c', String(cpu), cmd, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  c.stderr.on('data', (d) => (err += d));
+  c.on('exit', (code) => { if (code && code !== 0 && !c.stopping) process.stderr.write(`${name} exited ${code}: ${err}\n`); });
+  children.push(c);
+  return c;
+}
+
+async function waitPort(port, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise((r) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} not listening`);
+}
+
+function cpuTicks(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+}
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+function wrk(url, extra = []) {
+  const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, '--latency', ...extra, url], { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
+  const unit = (v, u) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[u] ?? 1);
+  const pct = (p) => { const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out); return m ? unit(m[1], m[2]) : NaN; };
+  const req = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? /Socket errors: .*/.exec(out)?.[0];
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: pct(50), p99: pct(99), requests: req, errors };
+}
+
+function bulk(url) {
+  const t0 = process.hrtime.bigint();
+  const out = execFileSync('taskset', ['-c', '0', 'curl', '-s', '-o', '/dev/null', '-w', '%{size_download}', url], { encoding: 'utf8', timeout: 120_000 });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { mbps: Number(out) / 1048576 / s, bytes: Number(out) };
+}
+
+const cfg = (mode, bind, backend) => `
+global
+  maxconn 4000
+defaults
+  mode ${mode}
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+listen bench
+  bind 127.0.0.1:${bind}
+  server s1 127.0.0.1:${backend}
+`;
+
+async function main() {
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  fs.chmodSync(dir, 0o755); // nginx workers (nobody) read bulk.bin
+  execFileSync('truncate', ['-s', `${BULK_MB}M`, path.join(dir, 'bulk.bin')]);
+  const ngPort = await freePort();
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
+daemon off;
+error_log ${dir}/logs/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  sendfile on;
+  server {
+    listen 127.0.0.1:${ngPort} backlog=4096;
+    location = /bulk { alias ${dir}/bulk.bin; }
+    location / { return 200 "hello world\\n"; }
+  }
+}
+`);
+  const nginx = start('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], 0, 'nginx');
+  await waitPort(ngPort);
+  const proxies = {};
+  for (const kind of ['hapair', 'haproxy']) {
+    if (ONLY && ONLY !== kind) continue;
+    const http = await freePort();
+    const tcp = await freePort();
+    const file = path.join(dir, `${kind}.cfg`);
+    fs.writeFileSync(file, cfg('http', http, ngPort) + cfg('tcp', tcp, ngPort).replace('listen bench', 'listen benchtcp').replace(/^global[\s\S]*?defaults/m, 'defaults'));
+    const proc = kind === 'hapair'
+      ? start(process.execPath, [CLI, 'proxy', '-f', file, '--run-dir', dir], 1, kind)
+      : start('haproxy', ['-f', file, '-db'], 1, kind);
+    await waitPort(http);
+    await waitPort(tcp);
+    proxies[kind] = { proc, http, tcp };
+  }
+  const rows = { 'HTTP keep-alive': [], 'HTTP new conn/request': [], TCP: [], [`bulk ${BULK_MB} MB`]: [] };
+  const results = {};
+  const record = (row, kind, v) => ((results[row] ??= {})[kind] ??= []).push(v);
+  for (let run = 0; run < RUNS; run++) {
+    const order = run % 2 === 0 ? ['hapair', 'haproxy'] : ['haproxy', 'hapair'];
+    for (const kind of order) {
+      const p = proxies[kind];
+      if (!p) continue;
+      const pid = p.proc.pid;
+      const measure = (row, fn) => {
+        const c0 = cpuTicks(pid);
+        const r = fn();
+        const cpu = (cpuTicks(pid) - c0) * TICK_US;
+        record(row, kind, { ...r, cpuPerReq: r.requests ? cpu / r.requests : cpu / Math.max(1, r.bytes / 1048576), cpu });
+      };
+      measure('HTTP keep-alive', () => wrk(`http://127.0.0.1:${p.http}/`));
+      measure('HTTP new conn/request', () => wrk(`http://127.0.0.1:${p.http}/`, ['-H', 'Connection: close']));
+      measure('TCP', () => wrk(`http://127.0.0.1:${p.tcp}/`));
+      measure(`bulk ${BULK_MB} MB`, () => {
+        const r = [bulk(`http://127.0.0.1:${p.http}/bulk`), bulk(`http://127.0.0.1:${p.http}/bulk`)];
+        return { mbps: (r[0].mbps + r[1].mbps) / 2, bytes: r[0].bytes + r[1].bytes, requests: 0 };
+      });
+      record('RSS', kind, { rss: rssKiB(pid) / 1024 });
+    }
+  }
+  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const m = (row, kind, key) => med((results[row]?.[kind] ?? []).map((x) => x[key]));
+  const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+  const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b ? (a / b).toFixed(2) : '-');
+  const lines = [];
+  lines.push(`proxy benchmark: ${RUNS} interleaved runs x ${SECONDS}s, wrk -c${CONNS} + nginx on cpu0, proxy on cpu1 (medians)`);
+  lines.push('row                    | metric        |    hapair |   haproxy | ratio');
+  lines.push('-----------------------+---------------+-----------+-----------+------');
+  for (const row of Object.keys(rows)) {
+    const bulkRow = row.startsWith('bulk');
+    const metrics = bulkRow ? [['MB/s', 'mbps', 0], ['CPU µs/MB', 'cpuPerReq', 0]] : [['rps', 'rps', 0], ['p50 ms', 'p50', 2], ['p99 ms', 'p99', 2], ['CPU µs/req', 'cpuPerReq', 1]];
+    for (const [label, key, d] of metrics) {
+      const a = m(row, 'hapair', key);
+      const b = m(row, 'haproxy', key);
+      lines.push(`${row.padEnd(22)} | ${label.padEnd(13)} | ${fmt(a, d).padStart(9)} | ${fmt(b, d).padStart(9)} | ${ratio(a, b)}`);
+    }
+  }
+  const ra = m('RSS', 'hapair', 'rss');
+  const rb = m('RSS', 'haproxy', 'rss');
+  lines.push(`${'RSS after load'.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(ra).padStart(9)} | ${fmt(rb).padStart(9)} | ${ratio(ra, rb)}`);
+  const errs = Object.entries(results).flatMap(([row, k]) => Object.entries(k).flatMap(([kind, xs]) => xs.filter((x) => x.errors).map((x) => `${kind} ${row}: ${x.errors}`)));
+  if (errs.length) lines.push(`errors: ${errs.join('; ')}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  for (const c of children) c.stopping = true;
+  nginx.kill('SIGTERM');
+}
+
+main().then(() => process.exit(0), (err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
