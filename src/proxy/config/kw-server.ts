@@ -19,7 +19,8 @@ const time = (key: 'inter' | 'fastinter' | 'downinter' | 'agentInter' | 'slowsta
     const r = parseTime(v, 'ms');
     if (!r.ok) return `'${kw}' : ${r.message} in argument '${v}'`;
     if (r.value === 0 && key !== 'slowstart') return `invalid value ${v} for argument '${kw}' of server ${name}.`;
-    t[key] = r.value;
+    // haproxy keeps slowstart in whole seconds, rounded up (srv_parse_slowstart; haproxy.md §4.2).
+    t[key] = key === 'slowstart' ? Math.ceil(r.value / 1000) * 1000 : r.value;
     return undefined;
   };
 

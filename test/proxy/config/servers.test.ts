@@ -44,6 +44,7 @@ const params: [string, Partial<Record<keyof ServerConfig, unknown>>][] = [
   ['cookie srv1', { cookie: 'srv1' }],
   ['slowstart 30s', { slowstart: 30_000 }],
   ['slowstart 0', { slowstart: 0 }],
+  ['slowstart 1500ms (whole seconds, rounded up like haproxy)', { slowstart: 2000 }],
   ['on-marked-down shutdown-sessions on-marked-up shutdown-backup-sessions', { onMarkedDown: 'shutdown-sessions', onMarkedUp: 'shutdown-backup-sessions' }],
   ['observe layer4', { observe: 'layer4' }],
   ['observe layer7 observe none', { observe: undefined }],
@@ -54,7 +55,7 @@ const params: [string, Partial<Record<keyof ServerConfig, unknown>>][] = [
 ];
 for (const [p, expected] of params) {
   test(`server param: ${p}`, async (t) => {
-    const lines = [`server s 10.0.0.1:80 ${p}`];
+    const lines = [`server s 10.0.0.1:80 ${p.replace(/ \(.*/, '')}`];
     const { r, list } = servers(lines);
     t.deepEqual(notable(r.errors), []);
     t.like(list[0], expected as Partial<ServerConfig>);
