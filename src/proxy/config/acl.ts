@@ -1,7 +1,7 @@
 // Parses `acl` lines and `if|unless` conditions into AclConfig / Condition (haproxy.md §1.5 ACLs;
 // doc/configuration.txt §7.1-7.2): fetch + optional (arg), flags -i -m -f -n -M -u --, then patterns.
 import net from 'node:net';
-import type { AclConfig, CondTerm, Condition, SourceRef } from '../types.js';
+import type { AclConfig, CondTerm, Condition } from '../types.js';
 import type { StmtCtx } from './ctx.js';
 
 type PatternKind = 'str' | 'reg' | 'ip' | 'int' | 'method' | 'bool';
@@ -239,8 +239,4 @@ export function parseCondition(args: readonly string[], from: number, ctx: StmtC
   if (group.length > 0) anyOf.push(group);
   else if (anyOf.length > 0) ctx.warn('empty-condition-term', 'empty term after the last OR in condition is ignored');
   return { polarity: pol, anyOf, where: ctx.where };
-}
-
-export function whereOf(ctx: StmtCtx): SourceRef {
-  return ctx.where;
 }

@@ -21,10 +21,6 @@ const REFUSED_BIND_PARAMS = new Set([
   'allow-0rtt', 'strict-sni', 'ciphers', 'ciphersuites', 'curves', 'ecdhe', 'ssl-min-ver', 'ssl-max-ver',
 ]);
 
-export interface BindParse {
-  readonly binds: BindConfig[];
-}
-
 /** Parses one `bind` statement; returns the listeners it declares (empty after an error). */
 export function parseBind(ctx: StmtCtx, addrsText: string, paramsFrom: number): BindConfig[] {
   const args = ctx.args;

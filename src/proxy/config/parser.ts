@@ -35,11 +35,7 @@ export class DraftParser {
   private readonly st: State = { global: newGlobal(), proxies: [], defaults: [], lastDefaults: undefined, current: { kind: 'none' } };
   constructor(private readonly sink: DiagnosticSink, private readonly deps: LoaderDeps = {}) {}
 
-  /** Feeds the statements of one file; several files continue the same configuration (haproxy -f a -f b). */
-  feed(stmts: readonly Statement[]): void {
-    for (const s of stmts) this.feedOne(s);
-  }
-
+  /** Feeds one statement; statements of several files continue the same configuration (haproxy -f a -f b). */
   feedOne(s: Statement): void {
     this.statement(new StmtCtx(this.sink, s, this.deps));
   }
