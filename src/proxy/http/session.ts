@@ -25,6 +25,19 @@ function mayQueue(be: Backend): boolean {
   return false;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function assignRequestFor(s: HttpSession): Mutable<AssignRequest> {
+  const req = { method: undefined, uri: undefined, header: s.headerFn, persistServer: undefined, stream: s, signal: undefined } as unknown as Mutable<AssignRequest>;
+  const lazy = (key: 'clientIp' | 'clientPort' | 'dstPort', get: () => string | number): void => {
+    Object.defineProperty(req, key, { enumerable: true, configurable: true, get });
+  };
+  lazy('clientIp', () => s.sample.srcIp);
+  lazy('clientPort', () => s.sample.srcPort);
+  lazy('dstPort', () => s.sample.dstPort);
+  return req;
+}
+
 const MODE_RANK: Record<HttpConnMode, number> = { 'keep-alive': 0, 'server-close': 1, close: 2 };
 /** The strongest of the frontend's and the backend's modes applies (KAL < SCL < CLO). */
 export function effectiveMode(fe: HttpConnMode, be: HttpConnMode): HttpConnMode {
@@ -57,6 +70,10 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
   private readonly onConnected = (r: ConnectResult): void => this.connected(r);
   private readonly onConnectError = (): void => this.connected({ ok: false, why: 'connect-failed', queuedMs: 0, retries: 0 });
   readonly headerFn = (name: string): string | undefined => this.parser.head.header(name.toLowerCase());
+  private readonly connectOpts = { reuse: this.reuseCb };
+  /** One AssignRequest per session, refilled per request. Addresses are enumerable accessors: read only if the
+   *  balancer needs them (getpeername/getsockname are syscalls), still copied by the backend's object spread. */
+  private readonly assignReq: Mutable<AssignRequest> = assignRequestFor(this);
 
   constructor(sock: net.Socket, fe: SessionFrontend) {
     super(sock, fe);
@@ -99,12 +116,12 @@ export class HttpSession extends SessionCore implements ServerConnOwner {
     if (rest) this.hold(rest);
     this.facts.connectStart = this.lastClient;
     const kind = bsec.balance.kind;
-    const req: AssignRequest = {
-      clientIp: this.sample.srcIp, clientPort: this.sample.srcPort, dstPort: this.sample.dstPort,
-      method: head.method, uri: kind === 'uri' || kind === 'url_param' ? head.uri : undefined, header: this.headerFn,
-      persistServer: this.edits.persistServer, stream: this, signal: mayQueue(be) ? this.signal() : undefined,
-    };
-    be.connect(req, { reuse: this.reuseCb }).then(this.onConnected, this.onConnectError);
+    const req = this.assignReq;
+    req.method = head.method;
+    req.uri = kind === 'uri' || kind === 'url_param' ? head.uri : undefined;
+    req.persistServer = this.edits.persistServer;
+    req.signal = mayQueue(be) ? this.signal() : undefined;
+    be.connect(req, this.connectOpts).then(this.onConnected, this.onConnectError);
   }
 
   /** An AbortSignal lets the backend drop a queued request whose client left. Without any server maxconn the
