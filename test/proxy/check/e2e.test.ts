@@ -131,3 +131,32 @@ listen px
   t.is(samples.at(-1), 100, 'full weight after slowstart');
   t.is((await show()).weight, '16');
 });
+
+test('SIGHUP reload: kept servers keep their check state, new ones get checked, removed ones stop', async (t) => {
+  const app = await echoServer();
+  const fePort = await freePort();
+  const base = (servers: string) => `global
+    stats socket {{DIR}}/admin.sock level admin
+listen px
+    bind 127.0.0.1:${fePort}
+    mode tcp
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+${servers}`;
+  const proxy = await startProxy(base(`    server s1 127.0.0.1:${app.port} check inter 300\n    server gone 127.0.0.1:${app.port} check inter 300\n`));
+  t.teardown(async () => {
+    await proxy.stop();
+    await app.close();
+  });
+  const sock = path.join(proxy.dir, 'admin.sock');
+  const show = async (sv: string) => stat(await sendCommand(sock, 'show stat'), 'px', sv);
+  await until('s1 checked', async () => (await show('s1')).check_status === 'L4OK', 5000);
+  await sendCommand(sock, 'set server px/s1 state drain');
+  fs.writeFileSync(proxy.cfgPath, base(`    server s1 127.0.0.1:${app.port} check inter 300\n    server s2 127.0.0.1:${app.port} check inter 300\n`).replaceAll('{{DIR}}', proxy.dir));
+  proxy.daemon.child.kill('SIGHUP');
+  await proxy.daemon.waitFor((l) => l.event === 'checks-reloaded', 10_000, 'checks re-synced');
+  await until('s2 checked', async () => (await show('s2')).check_status === 'L4OK', 5000);
+  t.like(await show('s1'), { status: 'DRAIN', check_status: 'L4OK', check_health: '4' });
+  t.is((await show('gone')).svname, undefined);
+});

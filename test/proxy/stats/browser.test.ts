@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { artifactPath, tmpDir } from '../../helpers/paths.js';
+import { runCli } from '../../helpers/proc.js';
 import { freePort, namedBackend, startProxy } from '../../helpers/check-proxy.js';
 
 test('stats page in Chromium: screenshot, colours by state, admin form POST + banner', async (t) => {
@@ -58,4 +59,7 @@ backend web
   const shot = artifactPath('stats-page.png');
   await page.screenshot({ path: shot, fullPage: true });
   t.true(fs.statSync(shot).size > 10_000, `screenshot at ${path.relative(process.cwd(), shot)}`);
+  // No `stats socket` in this config: the runtime API is on <run-dir>/proxy.sock, where `hapair ctl` looks.
+  const ctl = await runCli(['ctl', '--run-dir', proxy.dir, 'show servers state web'], { timeoutMs: 20_000 });
+  t.regex(ctl.stdout, / web 3 web3 127\.0\.0\.1 0 1 /, ctl.stderr);
 });

@@ -2,7 +2,7 @@
 // sessions drop to 0 while node2 keeps serving; READY brings traffic back. Plus the runtime API on the same run.
 import test from 'ava';
 import http from 'node:http';
-import { runCommand } from '../../helpers/proc.js';
+import { runCli, runCommand } from '../../helpers/proc.js';
 import { freePort, namedBackend, startProxy } from '../../helpers/check-proxy.js';
 
 function csvRows(text: string): Record<string, string>[] {
@@ -105,4 +105,7 @@ backend log_server
   t.regex(api.stdout, /^\n1\n# be_id be_name srv_id srv_name /);
   t.regex(api.stdout, / log_server 2 node2 127\.0\.0\.1 2 8 3 3 /);
   t.like(await row('node2'), { status: 'DRAIN', weight: '0' });
+  // `hapair ctl -f cfg` finds the socket from the config's `stats socket` line.
+  const ctl = await runCli(['ctl', '-f', proxy.cfgPath, 'get weight log_server/node1'], { timeoutMs: 20_000 });
+  t.is(ctl.stdout, '3 (initial 3)\n\n', ctl.stderr);
 });
