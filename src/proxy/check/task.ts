@@ -145,8 +145,11 @@ export class CheckTask {
     if (!same) this.server.setOperational(state, cause);
   }
 
-  /** The server entered or left maintenance: pause (health 0) or resume with health = rise, checking now. */
-  onAdminChanged(): void {
+  /**
+   * The server entered or left maintenance: pause, or resume with health = rise (haproxy "start OK but check
+   * immediately"). `checkNow` is false when called from run(), which is about to check anyway.
+   */
+  onAdminChanged(checkNow = true): void {
     if (this.kind !== 'check' || this.stopped) return;
     if (isMaint(this.server)) {
       // Paused, counter left alone (lowering it would count as failed checks); leaving resets it to rise.
@@ -155,7 +158,7 @@ export class CheckTask {
       this.paused = false;
       this.health = this.rise;
       this.publish();
-      if (this.enabled) this.schedule(0);
+      if (this.enabled && checkNow) this.schedule(0);
     }
   }
 
@@ -195,7 +198,7 @@ export class CheckTask {
         this.schedule(this.inter);
         return;
       }
-      if (this.paused) this.onAdminChanged();
+      if (this.paused) this.onAdminChanged(false);
     }
     const gen = this.generation;
     this.running = true;

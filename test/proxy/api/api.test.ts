@@ -184,3 +184,21 @@ test('works with socat and with `hapair ctl -S`', async (t) => {
   t.is(missing.code, 1);
   t.regex(missing.stderr, /proxy not running \(no stats socket\) \[ECONTROL\]/);
 });
+
+test('a `stats socket ip:port` serves the same API over TCP', async (t) => {
+  const rt = FakeRuntime.of([section({ name: 'be', servers: [serverConfig({ name: 'a1', port: 9 })] })]);
+  const checks = startChecks(rt, { logger: silentLogger(), clock: realClock });
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const api = await startRuntimeApi(rt, checks, [{ path: `127.0.0.1:${port}`, level: 'operator', where }], { logger: silentLogger() });
+  t.teardown(async () => {
+    checks.stop();
+    await api.close();
+  });
+  t.is(await sendCommand(`127.0.0.1:${port}`, 'show backend'), '# name\nbe\n\n');
+  t.is(await sendCommand(`127.0.0.1:${port}`, 'set server be/a1 state maint'), 'Permission denied\n\n');
+});
