@@ -3,6 +3,7 @@
 // keeps serving), SIGUSR1 soft stop (stop accepting, drain, exit), SIGTERM/SIGINT fast stop.
 import fs from 'node:fs';
 import path from 'node:path';
+import cluster from 'node:cluster';
 import type { Logger } from '../core/logger.js';
 import { createLogger } from '../core/logger.js';
 import { realClock, type Clock } from '../core/clock.js';
@@ -15,6 +16,8 @@ import { ProxyRuntime } from './runtime.js';
 import type { ServiceHooks } from './frontend-types.js';
 import { startChecks, type ChecksHandle } from './check/index.js';
 import { handleStatsRequest } from './stats/http.js';
+import { runPrimary } from './workers.js';
+import { runWorker } from './workers-child.js';
 
 export interface DaemonOptions {
   readonly files: readonly string[];
@@ -54,6 +57,7 @@ function apiSockets(config: ProxyConfig, runDir: string): StatsSocketConfig[] {
 
 /** Runs the proxy until it is stopped; resolves with the exit code. */
 export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
+  if (cluster.isWorker) return runWorker(opts.files);
   const log = opts.logger ?? createLogger({ name: 'proxy' });
   const clock = opts.clock ?? realClock;
   const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
@@ -76,6 +80,27 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
   let checks: ChecksHandle | undefined;
   const metrics = await optionalImport<MetricsHandler>('./metrics.js', 'handleMetricsRequest', log);
   const startApi = await optionalImport<ApiStarter>('./api/server.js', 'startRuntimeApi', log);
+  const pidPath = config.global.pidfile ?? path.join(runDir, 'proxy.pid');
+  const pidFile = {
+    write(): void {
+      try {
+        fs.mkdirSync(path.dirname(pidPath), { recursive: true });
+        fs.writeFileSync(pidPath, `${process.pid}\n`);
+      } catch (err) {
+        log.warn({ event: 'pidfile-failed', path: pidPath, err: errorMessage(err) }, `cannot write pid file ${pidPath}`);
+      }
+    },
+    remove(): void {
+      try {
+        if (fs.readFileSync(pidPath, 'utf8').trim() === String(process.pid)) fs.unlinkSync(pidPath);
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+  if (config.global.nbthread > 1) {
+    return runPrimary({ files: opts.files, log, clock, sockets: (c) => apiSockets(c, runDir), startApi, metrics, pidFile }, config);
+  }
   const services: ServiceHooks = {
     stats: (section, req) => handleStatsRequest({ runtime: rt, checks: checks!, section }, req),
     metrics: metrics ? (req) => metrics(rt, req) : undefined,
@@ -94,13 +119,7 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
     log.error({ event: 'api-failed', err: errorMessage(err) }, `runtime API not started: ${errorMessage(err)}`);
     return undefined;
   }) : undefined;
-  const pidFile = config.global.pidfile ?? path.join(runDir, 'proxy.pid');
-  try {
-    fs.mkdirSync(path.dirname(pidFile), { recursive: true });
-    fs.writeFileSync(pidFile, `${process.pid}\n`);
-  } catch (err) {
-    log.warn({ event: 'pidfile-failed', path: pidFile, err: errorMessage(err) }, `cannot write pid file ${pidFile}`);
-  }
+  pidFile.write();
   return new Promise<number>((resolve) => {
     let reloading = Promise.resolve();
     let stopping = false;
@@ -140,11 +159,7 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
         await Promise.race([rt.whenIdle(), ...(limit ? [new Promise((r) => setTimeout(r, limit))] : [])]);
         rt.stop(false);
       }
-      try {
-        if (fs.readFileSync(pidFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(pidFile);
-      } catch {
-        /* already gone */
-      }
+      pidFile.remove();
       log.info({ event: 'exit' }, 'proxy stopped');
       process.off('SIGUSR1', onUsr1);
       process.off('SIGTERM', onTerm);

@@ -27,6 +27,8 @@ export function derivedGlobalMaxconn(nbthread = 1): number {
 
 export interface RuntimeDeps {
   readonly logger: Logger;
+  /** Logger for the backend core (server transitions); defaults to `logger`. Workers pass a silent one. */
+  readonly backendLogger?: Logger;
   readonly clock: Clock;
   readonly services?: ServiceHooks;
   /** Share of the global/frontend maxconn this process enforces (nbthread workers); default 1. */
@@ -79,7 +81,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
     // Parked idle server connections are capped at half the global maxconn, close to haproxy's
     // tune.pool-high-fd-ratio (25% of the descriptors, which are about twice maxconn).
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
-    this.backends = createBackends(this.config, { logger: this.log, clock: this.deps.clock });
+    this.backends = createBackends(this.config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock });
     try {
       for (const p of this.config.proxies) {
         if (p.kind === 'backend' || p.disabled) continue;
@@ -113,7 +115,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
   async reload(config: ProxyConfig): Promise<void> {
     this.config = config;
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
-    const { backends, removed } = reloadBackends(this.backends, config, { logger: this.log, clock: this.deps.clock });
+    const { backends, removed } = reloadBackends(this.backends, config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock });
     this.backends = backends;
     for (const b of removed) {
       this.pool.closeAll();
