@@ -1,0 +1,153 @@
+// Entry of `npm run demo`: checks for root on Linux, runs the narrated two-node failover in an isolated namespace
+// lab, and always cleans up (namespaces, processes, temp files) — on success, on error, on Ctrl-C and SIGTERM.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Lab } from '../lab/index.js';
+import { exec } from '../lab/index.js';
+import { teardownSync } from '../lab/cleanup.js';
+import { errorMessage } from '../core/errors.js';
+import { Narrator, fmtMs } from './narrator.js';
+import { DEMO_USAGE, parseDemoArgs, requirementProblem, type DemoOptions } from './options.js';
+import { resultLine, verdict, type DemoResult } from './result.js';
+import { stepKill, stepRecover, stepStart, type Ctx } from './scenario.js';
+import { stepMails, stepObserve } from './report.js';
+import { Stage } from './stage.js';
+import { CLIENT, LBS, MAIL, TIMING, VIP, VRID, WEBS, WEB_PORT, SMTP_PORT } from './topology.js';
+
+const out = (s: string): void => void process.stdout.write(s);
+const STEPS = 6;
+/** Interactive pauses continue by themselves after this long (every wait of the demo is bounded). */
+const PAUSE_MS = 30_000;
+
+/** Cleanup state reachable from signal handlers, which must work synchronously. */
+const live: { lab?: Lab; dir?: string; keepLogs: boolean } = { keepLogs: false };
+
+function onSignal(sig: NodeJS.Signals): void {
+  process.stdout.write(`\n\ninterrupted (${sig}): removing the lab...\n`);
+  if (live.lab) teardownSync(live.lab); // SIGKILL our children and whatever runs in the lab's namespaces, delete them
+  if (live.dir && !live.keepLogs) fs.rmSync(live.dir, { recursive: true, force: true });
+  process.stdout.write(`lab removed${live.dir && live.keepLogs ? `; logs kept in ${live.dir}` : ''}\n`);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.kill(process.pid, sig); // die of the signal, as the caller expects
+}
+
+function pauser(interactive: boolean): () => Promise<void> {
+  if (!interactive) return async () => undefined;
+  return () =>
+    new Promise<void>((resolve) => {
+      out('\n  [press Enter for the next step]');
+      const done = () => {
+        clearTimeout(timer);
+        process.stdin.off('data', done);
+        process.stdin.pause();
+        resolve();
+      };
+      const timer = setTimeout(done, PAUSE_MS);
+      process.stdin.resume();
+      process.stdin.once('data', done);
+    });
+}
+
+function header(say: Narrator): void {
+  const [lb1, lb2] = LBS;
+  const w = lb2!.weightedScript;
+  say.header('hapair demo: two load balancers, one virtual IP, end to end', [
+    ['VIP', `${VIP}  (VRRPv${TIMING.version}, virtual_router_id ${VRID}, advert every ${TIMING.advertIntSec} s)`],
+    ['lb1', `${lb1!.ip}  hapair proxy + hapair vrrp, priority ${lb1!.priority}, nopreempt`],
+    ['lb2', `${lb2!.ip}  hapair proxy + hapair vrrp, priority ${lb2!.priority}${w ? ` (${w.weight > 0 ? '+' : ''}${w.weight} from script ${w.name})` : ''}`],
+    ['health', `'hapair proxy-alive' every ${TIMING.checkIntervalSec} s, fall ${TIMING.checkFall} / rise ${TIMING.checkRise}, no weight: failure = FAULT`],
+    ['others', `${WEBS.map((x) => `${x.name} ${x.ip}:${WEB_PORT}`).join(', ')}; client ${CLIENT.ip}; mail ${MAIL.ip}:${SMTP_PORT}`],
+    ['network', 'one namespace per host on a bridge in its own namespace; nothing touches this host\'s network'],
+  ]);
+}
+
+async function namespacesLeft(base: string): Promise<number> {
+  const r = await exec(['ip', 'netns', 'list'], { timeoutMs: 5000 });
+  return r.stdout.split('\n').filter((l) => l.startsWith(`${base}-`)).length;
+}
+
+async function cleanup(say: Narrator, stage: Stage | undefined, result: DemoResult): Promise<void> {
+  say.step('Cleanup: stop every process, delete the namespaces and temp files');
+  const lab = live.lab;
+  if (stage) {
+    await stage.stopAll().catch(() => undefined);
+    say.event('daemons stopped (SIGTERM by PID: vrrp sends priority 0 and its STOP mail, proxies close)');
+  }
+  if (lab) {
+    await lab.teardown();
+    result.namespacesLeft = await namespacesLeft(lab.base);
+    say.event(`namespaces deleted: 'ip netns list' shows ${result.namespacesLeft} of ${lab.base}-*; processes left: ${lab.childPids().length}`);
+  }
+  if (live.dir) {
+    if (live.keepLogs) say.event(`configs and daemon logs kept in ${live.dir}`);
+    else {
+      fs.rmSync(live.dir, { recursive: true, force: true });
+      say.event(`temp dir ${live.dir} removed (daemon logs were in ${path.join(live.dir, 'logs')}; --keep-logs keeps them)`);
+    }
+  }
+}
+
+async function run(opts: DemoOptions): Promise<number> {
+  const say = new Narrator(out, STEPS);
+  const result: DemoResult = { emails: [] };
+  live.keepLogs = opts.keepLogs;
+  live.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-demo-'));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  header(say);
+  let stage: Stage | undefined;
+  try {
+    stage = await Stage.build(live.dir, (lab) => (live.lab = lab));
+    say.line();
+    say.event(`lab ${stage.lab.base}: ${stage.lab.namespaces().length} network namespaces (switch, ${[...LBS, ...WEBS, MAIL, CLIENT].map((h) => h.name).join(', ')})`);
+    const ctx: Ctx = { stage, say, result, pause: pauser(!opts.ci) };
+    for (const step of [stepStart, stepKill, stepRecover, stepMails, stepObserve]) await step(ctx);
+  } catch (err) {
+    result.error = errorMessage(err);
+    say.line(`\n  demo stopped by an error: ${result.error}`);
+    if (live.dir) say.line(`  (daemon logs: ${path.join(live.dir, 'logs')}; run with --keep-logs to keep them)`);
+  } finally {
+    await cleanup(say, stage, result);
+  }
+  result.durationMs = say.since();
+  const v = verdict(result);
+  say.line();
+  say.line(
+    `Result: ${v.pass ? 'PASS' : 'FAIL'}  VIP ${result.vipFirstOn ?? '?'} -> ${result.vipMovedTo ?? '?'}, client outage ${result.outageMs === undefined ? '?' : fmtMs(result.outageMs)}` +
+      ` (bound ${result.boundMs === undefined ? '?' : fmtMs(result.boundMs)}), ${result.emails.length} alert mails, ${result.takeback === false ? 'no takeback' : 'TAKEBACK'}` +
+      `, ${result.namespacesLeft ?? '?'} namespaces left  (${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
+  for (const f of v.failures) say.line(`  - ${f}`);
+  if (opts.ci) say.line(resultLine(result));
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  return v.pass ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const opts = parseDemoArgs(process.argv.slice(2), process.env, process.stdin.isTTY === true);
+  if ('error' in opts) {
+    process.stderr.write(`hapair demo: ${opts.error}\n${DEMO_USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    out(`${DEMO_USAGE}\n`);
+    return 0;
+  }
+  const problem = requirementProblem(process.platform, process.getuid?.());
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    return 1;
+  }
+  return run(opts);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`hapair demo: ${errorMessage(err)}\n`);
+    process.exit(1);
+  },
+);

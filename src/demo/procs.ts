@@ -1,0 +1,114 @@
+// Long-running demo children inside lab namespaces: output to a log file, JSON lines parsed, waits bounded, stop by PID.
+import fs from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import type { Lab } from '../lab/index.js';
+
+export type LogLine = Record<string, unknown>;
+
+interface Waiter {
+  readonly pred: (l: LogLine) => boolean;
+  readonly resolve: (l: LogLine) => void;
+}
+
+/** A child started with `lab.spawn` (tracked by the lab, so teardown kills it whatever happens here). */
+export class DemoProc {
+  readonly lines: LogLine[] = [];
+  private waiters: Waiter[] = [];
+  private partial = '';
+  private readonly log: number;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly label: string,
+    readonly child: ChildProcess,
+    logFile: string,
+  ) {
+    this.log = fs.openSync(logFile, 'a');
+    child.stdout?.on('data', (c: Buffer) => this.onData(c));
+    child.stderr?.on('data', (c: Buffer) => fs.writeSync(this.log, c));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', () => resolve({ code: null, signal: null }));
+    });
+    void this.exited.then(() => setTimeout(() => fs.closeSync(this.log), 100).unref());
+  }
+
+  /** Spawns argv inside `where` with stdout+stderr captured into `logFile`. */
+  static start(lab: Lab, where: string, label: string, argv: readonly string[], logFile: string, env?: NodeJS.ProcessEnv): DemoProc {
+    const child = lab.spawn(where, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    child.stdin?.on('error', () => undefined);
+    return new DemoProc(label, child, logFile);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private onData(c: Buffer): void {
+    try {
+      fs.writeSync(this.log, c);
+    } catch {
+      /* log closed after exit: the line still reaches the parser */
+    }
+    const parts = (this.partial + c.toString()).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const raw of parts) {
+      let line: LogLine;
+      try {
+        line = JSON.parse(raw) as LogLine;
+      } catch {
+        continue;
+      }
+      if (typeof line !== 'object' || line === null) continue;
+      this.lines.push(line);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.pred(line)) return true;
+        w.resolve(line);
+        return false;
+      });
+    }
+  }
+
+  /** First line (already seen or future) matching `pred`; rejects after `timeoutMs` or if the child exits first. */
+  waitFor(pred: (l: LogLine) => boolean, timeoutMs: number, what: string): Promise<LogLine> {
+    const seen = this.lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`${this.label}: ${why} waiting for ${what}`));
+      };
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+      const waiter: Waiter = {
+        pred,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      };
+      this.waiters.push(waiter);
+      void this.exited.then((e) => {
+        if (this.waiters.includes(waiter)) fail(`exited (${e.code ?? e.signal}) while`);
+      });
+    });
+  }
+
+  /** Writes one line to the child's stdin (the probe's stop command). */
+  send(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
+  /** Sends `signal` to this child only and waits (bounded) for it to exit; SIGKILL after `graceMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
+    if (!this.running) return;
+    this.child.kill(signal);
+    const t = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
