@@ -1,5 +1,5 @@
 // Per-session / per-request log record with haproxy's tcplog/httplog fields (haproxy.md §1.5; configuration.txt
-// §8.2.2-8.2.3) and a JSON line + the familiar haproxy text line. Field names are stable (docs/proxy-logging.md).
+// §8.2.2-8.2.3) and a JSON line + the familiar haproxy text line. Field names are stable: see logFields() below.
 import type { Logger } from '../core/logger.js';
 
 /** Timers in ms; -1 = the event did not happen (haproxy prints -1 as well). */
@@ -67,7 +67,7 @@ export function logText(l: StreamLog): string {
   return `${who} ${t(l.Tw)}/${t(l.Tc)}/${t(l.Tt)} ${l.bytesOut} ${l.term} ${conns} ${queues}`;
 }
 
-/** Stable JSON fields (see docs/proxy-logging.md). */
+/** Stable JSON fields, one line per HTTP request (event http-request) or TCP session (event tcp-session). */
 export function logFields(l: StreamLog): Record<string, unknown> {
   const base: Record<string, unknown> = {
     event: l.mode === 'http' ? 'http-request' : 'tcp-session',

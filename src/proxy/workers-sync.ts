@@ -1,7 +1,7 @@
 // nbthread support, data side: IPC message types, how limits are split between worker processes, worker
 // counter reports and their aggregation, and the server-state snapshot the control process fans out (pure-ish).
 //
-// Semantics (docs/proxy-workers.md): global, frontend, bind and server maxconn/minconn, backend fullconn and server
+// Semantics: global, frontend, bind and server maxconn/minconn, backend fullconn and server
 // maxqueue are divided evenly (rounded up) between N workers, so totals stay within N-1 of the configured value.
 // Queues, retries and load-balancing positions are per worker; hash-based balancing and cookies give the same
 // server in every worker. Counters shown by the stats page / API are the sums of the workers' counters.
