@@ -42,13 +42,10 @@ export function parseCtlArgs(argv: readonly string[]): CtlArgs {
   return out;
 }
 
+/** First `stats socket` of the config (loaded lazily: `hapair ctl -S` never parses a config). */
 async function socketFromConfig(files: string[]): Promise<string | undefined> {
-  // Loaded lazily by path so `hapair ctl -S` works even without the config loader on the import path.
-  const spec = '../../proxy/config/load.js';
-  const mod = (await import(spec)) as { loadProxyConfigOrThrow: (f: string[]) => { config?: { global: { statsSockets: { path: string }[] } }; global?: { statsSockets: { path: string }[] } } };
-  const loaded = mod.loadProxyConfigOrThrow(files);
-  const global = loaded.config?.global ?? loaded.global;
-  return global?.statsSockets[0]?.path;
+  const { loadProxyConfigOrThrow } = await import('../../proxy/config/load.js');
+  return loadProxyConfigOrThrow(files).config.global.statsSockets[0]?.path;
 }
 
 function target(p: string): net.NetConnectOpts {

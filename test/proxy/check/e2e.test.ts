@@ -160,3 +160,38 @@ ${servers}`;
   t.like(await show('s1'), { status: 'DRAIN', check_status: 'L4OK', check_health: '4' });
   t.is((await show('gone')).svname, undefined);
 });
+
+test('on-marked-up shutdown-backup-sessions: an active server coming UP kills the sessions on the backup', async (t) => {
+  const activePort = await freePort();
+  const backup = await echoServer();
+  const fePort = await freePort();
+  const proxy = await startProxy(`global
+    stats socket {{DIR}}/admin.sock level admin
+listen px
+    bind 127.0.0.1:${fePort}
+    mode tcp
+    timeout connect 1s
+    timeout client 30s
+    timeout server 30s
+    server a 127.0.0.1:${activePort} check inter 200 rise 1 fall 1 on-marked-up shutdown-backup-sessions
+    server b 127.0.0.1:${backup.port} backup
+`);
+  let active: Awaited<ReturnType<typeof echoServer>> | undefined;
+  t.teardown(async () => {
+    await proxy.stop();
+    await backup.close();
+    await active?.close();
+  });
+  const sock = path.join(proxy.dir, 'admin.sock');
+  await until('a down', async () => stat(await sendCommand(sock, 'show stat'), 'px', 'a').status === 'DOWN', 5000);
+  const client = net.connect(fePort, '127.0.0.1');
+  client.on('error', () => undefined);
+  const closed = new Promise<void>((r) => client.on('close', () => r()));
+  t.is(await new Promise<string>((resolve) => {
+    client.once('data', (d) => resolve(d.toString()));
+    client.write('hello');
+  }), 'hello', 'served by the backup');
+  active = await echoServer(activePort);
+  await Promise.race([closed, new Promise((_, rej) => setTimeout(() => rej(new Error('backup session not killed')), 5000))]);
+  t.is(stat(await sendCommand(sock, 'show stat'), 'px', 'a').status, 'UP');
+});
