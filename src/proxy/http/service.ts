@@ -39,7 +39,6 @@ export interface ServiceHost {
   readonly fe: SessionFrontend;
   readonly parser: { readonly head: HttpHead };
   readonly sample: { readonly srcIp: string };
-  readonly headerFn: (name: string) => string | undefined;
   readonly clientKeep: boolean;
   readonly isClosed: boolean;
   readonly facts: { status: number };
@@ -73,8 +72,14 @@ export class ServiceExchange {
     const raw = Buffer.concat(this.parts);
     let body = this.chunked ? decodeChunked(raw) ?? Buffer.alloc(0) : raw;
     if (body.length > SERVICE_BODY_LIMIT) body = body.subarray(0, SERVICE_BODY_LIMIT);
+    // The head is reused by the next request: the service gets its own copy of the headers.
+    const headers = new Map<string, string>();
+    for (let i = 0; i < head.n; i++) {
+      const k = head.name(i).toLowerCase();
+      if (!headers.has(k)) headers.set(k, head.value(i));
+    }
     const req: ServiceRequest = {
-      method: head.method, uri: head.uri, version: `HTTP/1.${head.minor}`, header: h.headerFn, body, clientIp: h.sample.srcIp,
+      method: head.method, uri: head.uri, version: `HTTP/1.${head.minor}`, header: (n) => headers.get(n.toLowerCase()), body, clientIp: h.sample.srcIp,
     };
     const hooks = h.fe.deps.services;
     const call = this.kind === 'stats' ? hooks.stats?.(h.fe.section, req) : hooks.metrics?.(req);

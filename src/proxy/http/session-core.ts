@@ -127,7 +127,10 @@ export abstract class SessionCore implements StreamHandle, Session {
     this.clientKeep = false;
     switch (this.state) {
       case ST_IDLE:
-        if (this.heldBytes === 0) this.closeClient();
+        if (this.heldBytes > 0) return;
+        // A connection that closes before sending anything: haproxy logs it as <BADREQ> 400 CR-- (sends nothing).
+        if (this.firstRequest) this.logEmpty(400, 'C');
+        this.closeClient();
         return;
       case ST_HEAD:
         // haproxy answers 400 to a request cut by a client shutdown (observed on 2.6.12).
@@ -240,7 +243,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     if (f.status > 0) countStatus(fe.counters, f.status);
     if (be) countTxn(be.counters, f);
     if (srv) countTxn(srv.counters, f);
-    if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0 && f.status < 0)) {
+    if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0)) {
       if (f.headDone >= 0) f.request = this.parser.head.firstLine();
       emitLog(fe.log, toStreamLog(f, {
         frontend: fe.name, clientIp: this.sample.srcIp, clientPort: this.sample.srcPort,
@@ -251,6 +254,17 @@ export abstract class SessionCore implements StreamHandle, Session {
     if (be && srv) be.release(srv, this);
     f.reqStart = -1;
     this.srv = undefined;
+  }
+
+  /** Logs a connection that never sent a byte (status is what haproxy logs; nothing is sent). */
+  private logEmpty(status: number, cause: 'C' | 'c'): void {
+    const f = this.facts;
+    const idle = f.idleStart;
+    f.reset(idle);
+    f.idleStart = idle;
+    f.status = status;
+    f.term(cause, 'R');
+    this.finishTxn();
   }
 
   /** Back to waiting for the next request on this connection (keep-alive), handling pipelined bytes. */
@@ -339,13 +353,10 @@ export abstract class SessionCore implements StreamHandle, Session {
     if (d > now) return this.deadline.ensure(d);
     switch (this.state) {
       case ST_IDLE:
-        if (this.firstRequest) {
-          // An empty connection that never sent a request: haproxy answers 408 (see option http-ignore-probes).
-          this.facts.reset(now);
-          this.facts.bytesIn = 0;
-          this.facts.term('c', 'R');
-          this.sendError(408, true);
-        } else this.closeClient();
+        // An empty connection timing out: haproxy closes it silently and logs 408 cR-- (observed on 2.6.12);
+        // an idle keep-alive connection is just closed.
+        if (this.firstRequest) this.logEmpty(408, 'c');
+        this.closeClient();
         return;
       case ST_HEAD:
       case ST_SERVICE:
