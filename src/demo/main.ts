@@ -13,6 +13,7 @@ import { resultLine, verdict, type DemoResult } from './result.js';
 import { stepKill, stepRecover, stepStart, type Ctx } from './scenario.js';
 import { stepMails, stepObserve } from './report.js';
 import { Stage } from './stage.js';
+import { DemoProcError, logTail } from './procs.js';
 import { CLIENT, LBS, MAIL, TIMING, VIP, VRID, WEBS, WEB_PORT, SMTP_PORT } from './topology.js';
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -69,7 +70,7 @@ async function namespacesLeft(base: string): Promise<number> {
 }
 
 async function cleanup(say: Narrator, stage: Stage | undefined, result: DemoResult): Promise<void> {
-  say.step('Cleanup: stop every process, delete the namespaces and temp files');
+  say.step('Cleanup: stop every process, delete the namespaces and temp files', STEPS);
   const lab = live.lab;
   if (stage) {
     await stage.stopAll().catch(() => undefined);
@@ -107,6 +108,7 @@ async function run(opts: DemoOptions): Promise<number> {
   } catch (err) {
     result.error = errorMessage(err);
     say.line(`\n  demo stopped by an error: ${result.error}`);
+    if (err instanceof DemoProcError) for (const l of logTail(err.logFile)) say.line(`    | ${l}`);
     if (live.dir) say.line(`  (daemon logs: ${path.join(live.dir, 'logs')}; run with --keep-logs to keep them)`);
   } finally {
     await cleanup(say, stage, result);
@@ -116,7 +118,7 @@ async function run(opts: DemoOptions): Promise<number> {
   say.line();
   say.line(
     `Result: ${v.pass ? 'PASS' : 'FAIL'}  VIP ${result.vipFirstOn ?? '?'} -> ${result.vipMovedTo ?? '?'}, client outage ${result.outageMs === undefined ? '?' : fmtMs(result.outageMs)}` +
-      ` (bound ${result.boundMs === undefined ? '?' : fmtMs(result.boundMs)}), ${result.emails.length} alert mails, ${result.takeback === false ? 'no takeback' : 'TAKEBACK'}` +
+      ` (bound ${result.boundMs === undefined ? '?' : fmtMs(result.boundMs)}), ${result.emails.length} alert mails, ${result.takeback === undefined ? 'takeback ?' : result.takeback ? 'TAKEBACK' : 'no takeback'}` +
       `, ${result.namespacesLeft ?? '?'} namespaces left  (${(result.durationMs / 1000).toFixed(1)} s)`,
   );
   for (const f of v.failures) say.line(`  - ${f}`);

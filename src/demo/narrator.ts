@@ -43,8 +43,9 @@ export class Narrator {
     for (const [k, v] of facts) this.write(`  ${k.padEnd(width)}  ${v}\n`);
   }
 
-  step(title: string): void {
-    this.steps += 1;
+  /** Next numbered step, or step `n` (the cleanup step keeps its number even after an early error). */
+  step(title: string, n?: number): void {
+    this.steps = n ?? this.steps + 1;
     this.write(`\n${this.steps}/${this.totalSteps}  ${title}\n`);
   }
 

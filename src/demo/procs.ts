@@ -10,12 +10,41 @@ interface Waiter {
   readonly resolve: (l: LogLine) => void;
 }
 
+/** A wait on a demo child that failed; names the child's log so the error can show its last lines. */
+export class DemoProcError extends Error {
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Last `n` lines of a child's log, pino JSON shown as `level: msg` (what a newcomer needs to see on an error). */
+export function logTail(file: string, n = 6): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((l) => l.trim()).slice(-n).map((l) => {
+    try {
+      const j = JSON.parse(l) as LogLine;
+      return `${String(j.level ?? '')}: ${String(j.msg ?? j.event ?? l)}`;
+    } catch {
+      return l;
+    }
+  });
+}
+
 /** A child started with `lab.spawn` (tracked by the lab, so teardown kills it whatever happens here). */
 export class DemoProc {
   readonly lines: LogLine[] = [];
   private waiters: Waiter[] = [];
   private partial = '';
   private readonly log: number;
+  readonly logFile: string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(
@@ -23,6 +52,7 @@ export class DemoProc {
     readonly child: ChildProcess,
     logFile: string,
   ) {
+    this.logFile = logFile;
     this.log = fs.openSync(logFile, 'a');
     child.stdout?.on('data', (c: Buffer) => this.onData(c));
     child.stderr?.on('data', (c: Buffer) => fs.writeSync(this.log, c));
@@ -81,7 +111,7 @@ export class DemoProc {
       const fail = (why: string) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`${this.label}: ${why} waiting for ${what}`));
+        reject(new DemoProcError(`${this.label}: ${why} waiting for ${what}`, this.logFile));
       };
       const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
       const waiter: Waiter = {

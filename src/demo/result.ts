@@ -30,18 +30,22 @@ export function hasMail(mails: readonly MailSeen[], node: string, state: string)
   return mails.some((m) => m.node === node && m.subject.includes(`Entering ${state} state`));
 }
 
-/** Every check that makes the demo a PASS, with a short name for the failures list. */
+/** One check: `undefined` when the timeline stopped before it could be made. */
+type Check = readonly [ok: boolean | undefined, failure: string, notReached: string];
+
+/** Every check that makes the demo a PASS; failures are named, checks never reached are listed as such. */
 export function verdict(r: DemoResult): { pass: boolean; failures: string[] } {
-  const checks: [boolean, string][] = [
-    [r.error === undefined, `error: ${r.error}`],
-    [r.vipFirstOn === 'lb1', 'VIP did not start on lb1'],
-    [r.vipMovedTo === 'lb2', 'VIP did not move to lb2'],
-    [r.outagePass === true, `outage ${r.outageMs ?? '?'} ms above the bound ${r.boundMs ?? '?'} ms`],
-    [r.takeback === false, 'lb1 took the VIP back (nopreempt)'],
-    ...REQUIRED_MAILS.map(([node, state]): [boolean, string] => [hasMail(r.emails, node, state), `no ${state} mail from ${node}`]),
-    [r.namespacesLeft === 0, 'demo namespaces left behind'],
+  const known = <T>(v: T | undefined, ok: (v: T) => boolean): boolean | undefined => (v === undefined ? undefined : ok(v));
+  const checks: Check[] = [
+    [r.error === undefined, `error: ${r.error}`, ''],
+    [known(r.vipFirstOn, (v) => v === 'lb1'), `VIP started on ${r.vipFirstOn}, not lb1`, 'not reached: VIP on lb1'],
+    [known(r.vipMovedTo, (v) => v === 'lb2'), `VIP on ${r.vipMovedTo} after the failure, not lb2`, 'not reached: failover to lb2'],
+    [r.outagePass, `outage ${r.outageMs} ms above the bound ${r.boundMs} ms`, 'not reached: outage measurement'],
+    [known(r.takeback, (v) => !v), 'lb1 took the VIP back (nopreempt)', 'not reached: no-takeback check'],
+    ...REQUIRED_MAILS.map(([node, state]): Check => [r.error !== undefined && r.emails.length === 0 ? undefined : hasMail(r.emails, node, state), `no ${state} mail from ${node}`, `not reached: ${state} mail from ${node}`]),
+    [known(r.namespacesLeft, (n) => n === 0), `${r.namespacesLeft} demo namespaces left behind`, 'namespaces not verified'],
   ];
-  const failures = checks.filter(([ok]) => !ok).map(([, why]) => why);
+  const failures = checks.filter(([ok]) => ok !== true).map(([ok, failure, notReached]) => (ok === undefined ? notReached : failure));
   return { pass: failures.length === 0, failures };
 }
 

@@ -149,6 +149,11 @@ test('wrong paths -> 1 with one clear line', async (t) => {
   const none = await runCli(['proxy-alive', '-f', empty]);
   t.is(none.code, 1);
   t.is(none.stderr, `hapair proxy-alive: ${empty}: no usable 'stats socket' or 'bind' line: nothing to ask\n`);
+  const vipOnly = path.join(dir, 'vip-only.cfg');
+  fs.writeFileSync(vipOnly, 'frontend f\n    bind 198.19.255.254:80\n');
+  const notMine = await runCli(['proxy-alive', '-f', vipOnly]);
+  t.is(notMine.code, 1);
+  t.is(notMine.stderr, `hapair proxy-alive: ${vipOnly}: no 'stats socket', and no 'bind' on an address of this node (198.19.255.254:80 is not): add a 'stats socket' to check this node's proxy\n`);
   const usage = await runCli(['proxy-alive', '--timeout-ms', 'x']);
   t.is(usage.code, 2, 'usage errors exit 2 (also a failure for a vrrp_script)');
 });

@@ -3,11 +3,11 @@
 import test from 'ava';
 import { DiagnosticSink } from '../../src/core/diagnostics.js';
 import { readStatements } from '../../src/proxy/config/reader.js';
-import { checkShowInfo, describeTarget, parseAliveArgs, socketTarget, targetFromStatements, type AliveTarget } from '../../src/cli/commands/proxy-alive.js';
+import { checkShowInfo, describeTarget, localAddresses, parseAliveArgs, socketTarget, targetFromStatements, type AliveTarget } from '../../src/cli/commands/proxy-alive.js';
 import { isHaError } from '../../src/core/errors.js';
 
-function targetOf(text: string, env: NodeJS.ProcessEnv = {}): AliveTarget | undefined {
-  return targetFromStatements(readStatements(Buffer.from(text).toString('latin1'), 'h.cfg', env, new DiagnosticSink()));
+function targetOf(text: string, env: NodeJS.ProcessEnv = {}, isLocal?: (h: string) => boolean, skipped?: string[]): AliveTarget | undefined {
+  return targetFromStatements(readStatements(Buffer.from(text).toString('latin1'), 'h.cfg', env, new DiagnosticSink()), isLocal, skipped);
 }
 
 const cfg = (...lines: string[]) => lines.join('\n') + '\n';
@@ -48,6 +48,27 @@ for (const [name, text, want] of TARGETS) {
 
 test('a semantic error elsewhere in the file does not hide the socket (a config being edited is not a dead proxy)', (t) => {
   t.deepEqual(targetOf(cfg('global', '  stats socket /s.sock', '  no-such-keyword 12', 'backend b', '  balance bogus')), { kind: 'show-info', path: '/s.sock' });
+});
+
+test('addresses not on this node (a VIP bound on the backup) are skipped: the other node could answer', (t) => {
+  const mine = (h: string) => ['127.0.0.1', '::1', '198.18.0.11'].includes(h);
+  const skipped: string[] = [];
+  const text = cfg('global', '  stats socket 198.18.0.10:9999', 'frontend vip', '  bind 198.18.0.10:80', 'frontend own', '  bind 198.18.0.11:80', '  bind *:81');
+  t.deepEqual(targetOf(text, {}, mine, skipped), { kind: 'connect', host: '198.18.0.11', port: 80 });
+  t.deepEqual(skipped, ['198.18.0.10:9999', '198.18.0.10:80']);
+  t.deepEqual(targetOf(cfg('frontend vip', '  bind 198.18.0.10:80', '  bind :82'), {}, mine), { kind: 'connect', host: '127.0.0.1', port: 82 }, 'the wildcard bind of the same section');
+  t.is(targetOf(cfg('frontend vip', '  bind 198.18.0.10:80'), {}, mine), undefined);
+  t.deepEqual(targetOf(cfg('frontend f', '  bind lb1.example:80'), {}, localAddresses()), { kind: 'connect', host: 'lb1.example', port: 80 }, 'names are trusted');
+  t.is(targetOf(cfg('frontend f', '  bind 198.19.255.254:80'), {}, localAddresses()), undefined, 'an address of no interface here');
+});
+
+test('localAddresses: this namespace\'s interfaces and loopback', (t) => {
+  const isLocal = localAddresses();
+  t.true(isLocal('127.0.0.1'));
+  t.true(isLocal('127.3.4.5'));
+  t.true(isLocal('::1'));
+  t.true(isLocal('localhost'));
+  t.false(isLocal('198.19.255.254'), 'an address no test host carries');
 });
 
 const SOCKETS: readonly [string, AliveTarget | undefined][] = [

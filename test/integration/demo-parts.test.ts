@@ -148,6 +148,11 @@ test('verdict: PASS needs every check; the result line is parseable', (t) => {
   t.deepEqual(verdict(good), { pass: true, failures: [] });
   t.deepEqual(verdict({ ...good, takeback: true, emails: good.emails.slice(0, 1) }).failures, ['lb1 took the VIP back (nopreempt)', 'no FAULT mail from lb1']);
   t.deepEqual(verdict({ ...good, outagePass: false }).failures, ['outage 2100 ms above the bound 2870 ms']);
+  t.deepEqual(verdict({ error: 'boom', emails: [] }).failures, [
+    'error: boom', 'not reached: VIP on lb1', 'not reached: failover to lb2', 'not reached: outage measurement', 'not reached: no-takeback check',
+    'not reached: MASTER mail from lb2', 'not reached: FAULT mail from lb1', 'namespaces not verified',
+  ]);
+  t.deepEqual(verdict({ ...good, vipMovedTo: 'lb1,lb2', namespacesLeft: 2 }).failures, ['VIP on lb1,lb2 after the failure, not lb2', '2 demo namespaces left behind']);
   const line = resultLine(good);
   t.true(line.startsWith('DEMO-RESULT {'));
   t.like(JSON.parse(line.slice('DEMO-RESULT '.length)), { pass: true, vipMovedTo: 'lb2', outageMs: 2100, boundMs: 2870, takeback: false });

@@ -7,6 +7,7 @@
 // works against haproxy as well as `hapair proxy`). Without a stats socket it TCP-connects to the first bind.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { HaError } from '../../core/errors.js';
 import { DiagnosticSink } from '../../core/diagnostics.js';
 import { DEFAULT_HAPROXY_CFG } from '../../core/paths.js';
@@ -105,26 +106,44 @@ export function socketTarget(text: string): AliveTarget | undefined {
 /** Sections whose `bind` lines (and header address, `frontend NAME ADDR` as in seed 002) open listeners. */
 const LISTENING_SECTIONS: ReadonlySet<string> = new Set(['frontend', 'listen']);
 
+/** True if an IP literal belongs to this namespace (host names are trusted: the proxy resolved them to bind). */
+export type IsLocal = (host: string) => boolean;
+
+/** This namespace's addresses (os.networkInterfaces() is per network namespace), plus all of 127/8 and ::1. */
+export function localAddresses(): IsLocal {
+  const mine = new Set(Object.values(os.networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+  return (host) => !net.isIP(host) || mine.has(host) || host.startsWith('127.') || host === '::1';
+}
+
 /**
  * Pure: the target for statements read from haproxy.cfg. Only the lexical statements are used, not the full
  * loader, so a semantic error elsewhere in the file (being edited while the proxy keeps running the old one)
  * never turns a healthy proxy into a failover. First `stats socket` of `global` wins; else the first bind.
+ * An address that is not this node's (a VIP bound with ip_nonlocal_bind on the backup) is skipped and named in
+ * `skipped`: a connection to it would leave the node and could be answered by the OTHER node's proxy.
  */
-export function targetFromStatements(stmts: readonly Statement[]): AliveTarget | undefined {
+export function targetFromStatements(stmts: readonly Statement[], isLocal: IsLocal = () => true, skipped: string[] = []): AliveTarget | undefined {
   let section = '';
   let firstBind: AliveTarget | undefined;
+  const usable = (t: AliveTarget | undefined, text: string): AliveTarget | undefined => {
+    if (t && 'host' in t && !isLocal(t.host)) {
+      skipped.push(text);
+      return undefined;
+    }
+    return t;
+  };
   for (const s of stmts) {
     const [kw, a1, a2] = s.args;
     if (SECTION_KEYWORDS.has(kw!)) {
       section = kw!;
-      if (!firstBind && LISTENING_SECTIONS.has(section) && a2 !== undefined) firstBind = bindTarget(a2);
+      if (!firstBind && LISTENING_SECTIONS.has(section) && a2 !== undefined) firstBind = usable(bindTarget(a2), a2);
       continue;
     }
     if (section === 'global' && kw === 'stats' && a1 === 'socket' && a2 !== undefined) {
-      const t = socketTarget(a2);
+      const t = usable(socketTarget(a2), a2);
       if (t) return t;
     } else if (!firstBind && LISTENING_SECTIONS.has(section) && kw === 'bind' && a1 !== undefined) {
-      firstBind = bindTarget(a1);
+      firstBind = usable(bindTarget(a1), a1);
     }
   }
   return firstBind;
@@ -137,7 +156,7 @@ function bindTarget(addrs: string): AliveTarget | undefined {
 }
 
 /** Reads the config files (lexically: quotes, env, `.if` honoured) and picks the target. */
-export function targetFromConfigs(files: readonly string[], env: NodeJS.ProcessEnv = process.env): AliveTarget {
+export function targetFromConfigs(files: readonly string[], env: NodeJS.ProcessEnv = process.env, isLocal: IsLocal = localAddresses()): AliveTarget {
   const sink = new DiagnosticSink();
   const stmts: Statement[] = [];
   for (const file of files) {
@@ -150,9 +169,13 @@ export function targetFromConfigs(files: readonly string[], env: NodeJS.ProcessE
     }
     stmts.push(...readStatements(text, file, env, sink));
   }
-  const t = targetFromStatements(stmts);
-  if (!t) throw new AliveError('no-target', "no usable 'stats socket' or 'bind' line: nothing to ask");
-  return t;
+  const skipped: string[] = [];
+  const t = targetFromStatements(stmts, isLocal, skipped);
+  if (t) return t;
+  if (skipped.length) {
+    throw new AliveError('no-target', `no 'stats socket', and no 'bind' on an address of this node (${skipped.join(', ')} is not): add a 'stats socket' to check this node's proxy`);
+  }
+  throw new AliveError('no-target', "no usable 'stats socket' or 'bind' line: nothing to ask");
 }
 
 export function describeTarget(t: AliveTarget): string {
