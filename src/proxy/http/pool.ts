@@ -1,6 +1,7 @@
 // Idle server-connection pool for `http-reuse never|safe|aggressive|always` (haproxy.md §1.5 "http-reuse"):
-// per-server LIFO stacks of idle keep-alive connections, taken according to the policy, purged when idle too long,
-// capped like haproxy's tune.pool-high-fd-ratio (beyond the cap a finished connection is closed, not parked).
+// per-server LIFO stacks of idle keep-alive connections, taken according to the policy, purged when idle too long.
+// Like haproxy (server est_need_conns, tune.pool-high-fd-ratio) a server keeps at most as many idle connections as
+// it recently needed (peak concurrent use over the last purge periods), and the whole pool has a global cap.
 import type { HttpReuse } from '../types.js';
 import type { Server } from '../backend/index.js';
 import type { ServerConn, IdleHolder } from './server-conn.js';
@@ -31,6 +32,11 @@ export function reuseAllowed(policy: HttpReuse, firstRequest: boolean, transacti
 interface Stacks {
   fresh: ServerConn[];
   proven: ServerConn[];
+  /** Live parked connections of this server. */
+  count: number;
+  /** Peak of connections in use in this purge period and the previous one: the estimated need. */
+  peak: number;
+  lastPeak: number;
 }
 
 export class IdlePool implements IdleHolder {
@@ -58,6 +64,7 @@ export class IdlePool implements IdleHolder {
     const c = pop(st.proven) ?? (policy === 'aggressive' && firstRequest ? undefined : pop(st.fresh));
     if (!c) return undefined;
     this.total--;
+    st.count--;
     c.holder = undefined;
     return c;
   }
@@ -69,13 +76,20 @@ export class IdlePool implements IdleHolder {
       c.destroy();
       return;
     }
+    let st = this.idle.get(c.server);
+    if (!st) this.idle.set(c.server, (st = { fresh: [], proven: [], count: 0, peak: 0, lastPeak: 0 }));
+    // `served` still counts the stream finishing on `c`: the server needed that many connections at once.
+    st.peak = Math.max(st.peak, c.server.served);
+    if (st.count >= Math.max(1, st.peak, st.lastPeak)) {
+      c.destroy();
+      return;
+    }
     c.owner = undefined;
     c.holder = this;
     c.idleSince = performance.now();
-    let st = this.idle.get(c.server);
-    if (!st) this.idle.set(c.server, (st = { fresh: [], proven: [] }));
     (c.transactions >= 2 ? st.proven : st.fresh).push(c);
     this.total++;
+    st.count++;
     if (!this.timer) {
       this.timer = setInterval(() => this.purge(), Math.max(250, Math.min(1000, this.purgeDelayMs / 2)));
       this.timer.unref();
@@ -83,15 +97,18 @@ export class IdlePool implements IdleHolder {
   }
 
   /** A parked connection closed or misbehaved: it stays in its stack (skipped later) but no longer counts. */
-  idleDied(_c: ServerConn): void {
+  idleDied(c: ServerConn): void {
     this.total--;
+    const st = this.idle.get(c.server);
+    if (st) st.count--;
   }
 
   /** Closes connections idle for longer than the purge delay and drops dead entries; stops the timer when empty. */
   purge(now: number = performance.now()): void {
     for (const [server, st] of this.idle) {
-      this.purgeStack(st.fresh, now);
-      this.purgeStack(st.proven, now);
+      st.count -= this.purgeStack(st.fresh, now) + this.purgeStack(st.proven, now);
+      st.lastPeak = st.peak;
+      st.peak = server.served;
       if (st.fresh.length === 0 && st.proven.length === 0) this.idle.delete(server);
     }
     if (this.idle.size === 0 && this.timer) {
@@ -101,8 +118,10 @@ export class IdlePool implements IdleHolder {
     }
   }
 
-  private purgeStack(stack: ServerConn[], now: number): void {
+  /** Returns how many live connections it closed. */
+  private purgeStack(stack: ServerConn[], now: number): number {
     let keep = 0;
+    let closed = 0;
     for (const c of stack) {
       if (c.dead || c.holder !== this) continue;
       if (now - c.idleSince < this.purgeDelayMs) stack[keep++] = c;
@@ -110,9 +129,11 @@ export class IdlePool implements IdleHolder {
         c.holder = undefined;
         c.destroy();
         this.total--;
+        closed++;
       }
     }
     stack.length = keep;
+    return closed;
   }
 
   /** Closes every idle connection to `server` (server removed / down) or all of them. */
