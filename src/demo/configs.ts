@@ -58,7 +58,7 @@ function weightedScript(lb: LbSpec, p: LbPaths): string[] {
   const web = WEBS[0]!;
   return [
     `! weighted (${w.weight > 0 ? '+' : ''}${w.weight} while ${web.name} answers this node): shows the priority arithmetic in \`hapair status\`.`,
-    '! Only on this node: under nopreempt (lb1) a weight could never move the VIP (keepalived.md §3.3).',
+    "! Only on this node: under nopreempt (lb1) a weight could never move the VIP (`hapair check` warns: nopreempt-weight).",
     `vrrp_script ${w.name} {`,
     `    script "${p.hapair} proxy-alive --tcp ${web.ip}:${WEB_PORT}"`,
     `    interval ${TIMING.weightedIntervalSec}`,

@@ -1,6 +1,7 @@
 // Entry of `npm run demo`: checks for root on Linux, runs the narrated two-node failover in an isolated namespace
 // lab, and always cleans up (namespaces, processes, temp files) — on success, on error, on Ctrl-C and SIGTERM.
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lab } from '../lab/index.js';
@@ -8,7 +9,7 @@ import { exec } from '../lab/index.js';
 import { teardownSync } from '../lab/cleanup.js';
 import { errorMessage } from '../core/errors.js';
 import { Narrator, fmtMs } from './narrator.js';
-import { DEMO_USAGE, parseDemoArgs, requirementProblem, type DemoOptions } from './options.js';
+import { DEMO_USAGE, NO_IP_COMMAND, parseDemoArgs, requirementProblem, type DemoOptions } from './options.js';
 import { resultLine, verdict, type DemoResult } from './result.js';
 import { stepKill, stepRecover, stepStart, type Ctx } from './scenario.js';
 import { stepMails, stepObserve } from './report.js';
@@ -138,7 +139,7 @@ async function main(): Promise<number> {
     out(`${DEMO_USAGE}\n`);
     return 0;
   }
-  const problem = requirementProblem(process.platform, process.getuid?.());
+  const problem = requirementProblem(process.platform, process.getuid?.()) ?? (spawnSync('ip', ['-V']).error ? NO_IP_COMMAND : undefined);
   if (problem) {
     process.stderr.write(`${problem}\n`);
     return 1;

@@ -36,3 +36,6 @@ export function requirementProblem(platform: string, uid: number | undefined): s
   }
   return undefined;
 }
+
+/** The lab drives iproute2; without it nothing can be built. */
+export const NO_IP_COMMAND = 'hapair demo needs the `ip` command (iproute2): install it, e.g. `sudo bash scripts/bootstrap.sh`';

@@ -55,12 +55,17 @@ export class DemoProc {
     this.logFile = logFile;
     this.log = fs.openSync(logFile, 'a');
     child.stdout?.on('data', (c: Buffer) => this.onData(c));
-    child.stderr?.on('data', (c: Buffer) => fs.writeSync(this.log, c));
+    child.stderr?.on('data', (c: Buffer) => this.append(c));
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', () => resolve({ code: null, signal: null }));
     });
-    void this.exited.then(() => setTimeout(() => fs.closeSync(this.log), 100).unref());
+    // 'close' comes after the last stdout/stderr chunk: no write can follow, so the fd number cannot be reused under us.
+    child.once('close', () => fs.closeSync(this.log));
+  }
+
+  private append(c: Buffer): void {
+    fs.writeSync(this.log, c);
   }
 
   /** Spawns argv inside `where` with stdout+stderr captured into `logFile`. */
@@ -79,11 +84,7 @@ export class DemoProc {
   }
 
   private onData(c: Buffer): void {
-    try {
-      fs.writeSync(this.log, c);
-    } catch {
-      /* log closed after exit: the line still reaches the parser */
-    }
+    this.append(c);
     const parts = (this.partial + c.toString()).split('\n');
     this.partial = parts.pop() ?? '';
     for (const raw of parts) {

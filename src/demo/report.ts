@@ -22,7 +22,7 @@ function mailsOf(c: Ctx): MailSeen[] {
 /** Step d: waits (bounded) for the mails the failover must have produced, then lists every mail received. */
 export async function stepMails(c: Ctx): Promise<void> {
   const { say } = c;
-  say.step(`Alerts: the mails the lab's mail server received for ${RECIPIENT}`);
+  say.step(`Alerts: mails the lab's mail server received for ${RECIPIENT} (time of arrival)`);
   const want = [...REQUIRED_MAILS, ['lb1', 'BACKUP'] as const];
   const end = Date.now() + MAIL_WAIT_MS;
   while (Date.now() < end && !want.every(([n, s]) => hasMail(mailsOf(c), n, s))) await new Promise((r) => setTimeout(r, 100));

@@ -102,6 +102,7 @@ export async function stepKill(c: Ctx): Promise<void> {
     `bound           ${fmtMs(b.boundMs).padStart(9)}   = fall x interval ${fmtMs(b.detectMs)} + skew ${fmtMs(b.skewMs)} (priority ${prioNow}) + ${fmtMs(b.slackMs)}`,
     `verdict         ${(c.result.outagePass ? 'PASS' : 'FAIL').padStart(9)}${o.recovered ? '' : '   (the service never came back during the probe)'}`,
   ].join('\n'));
+  say.block('(refused: lb1 still held the VIP but had no proxy; timeout: the VIP was on its way to lb2, the client\'s ARP not yet updated)');
   await c.pause();
 }
 
@@ -114,7 +115,7 @@ export async function stepRecover(c: Ctx): Promise<void> {
   const p = await stage.startProxy('lb1', '-restarted');
   say.event(`lb1's proxy restarted (PID ${p.pid})`);
   const b1 = await transition(v1, 'BACKUP', mark, 15_000);
-  say.event(`lb1 -> BACKUP (${why(b1)}): ${TIMING.checkRise} passing checks; it hears lb2's adverts (lower priority) and accepts them`, timeOf(b1));
+  say.event(`lb1 -> BACKUP (${String(b1.reason)}: chk_proxy passed ${TIMING.checkRise}x): it hears lb2's lower-priority adverts and, with nopreempt, accepts them`, timeOf(b1));
   const seen: string[] = [];
   const checks = 8;
   for (let i = 0; i < checks; i++) {
