@@ -56,6 +56,7 @@ export class Node {
     fs.writeFileSync(this.flag, '');
     fs.writeFileSync(this.conf, text(this.flag));
     this.transitions = 0;
+    this.transitionLines = [];
   }
 
   start() {
@@ -66,7 +67,10 @@ export class Node {
     this.child = this.lab.spawn(this.node.name, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const count = (buf) => {
       for (const line of buf.toString().split('\n')) {
-        if (this.kind === 'hapair' ? line.includes('"event":"transition"') : /Entering (MASTER|BACKUP|FAULT) STATE/.test(line)) this.transitions += 1;
+        if (this.kind === 'hapair' ? line.includes('"event":"transition"') : /Entering (MASTER|BACKUP|FAULT) STATE/.test(line)) {
+          this.transitions += 1;
+          this.transitionLines.push(line);
+        }
       }
     };
     this.child.stdout.on('data', count);

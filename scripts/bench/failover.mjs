@@ -8,7 +8,8 @@ import { Lab, Node, conf, startServer, startProbe, waitFor, sleep, median } from
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 3;
-const SOAK_S = quick ? 20 : 300;
+const SOAK_S = Number(process.env.SOAK_S ?? (quick ? 20 : 300));
+const only = process.argv.includes('--soak-only');
 if (process.getuid?.() !== 0) {
   process.stderr.write('failover bench needs root (network namespaces, raw sockets)\n');
   process.exit(2);
@@ -82,6 +83,7 @@ async function soak() {
     const before = env.A.transitions + env.B.transitions;
     await sleep(SOAK_S * 1000);
     const spurious = env.A.transitions + env.B.transitions - before;
+    if (spurious > 0) for (const n of [env.A, env.B]) for (const l of n.transitionLines.slice(-4)) process.stderr.write(`  ${n.node.name}: ${l}\n`);
     const holder = (await env.A.hasVip()) && !(await env.B.hasVip());
     return { spurious, holder };
   } finally {
@@ -92,6 +94,11 @@ async function soak() {
   }
 }
 
+if (only) {
+  const s = await soak();
+  process.stdout.write(`soak ${SOAK_S} s: spurious transitions = ${s.spurious}, VIP still on a: ${s.holder}\n`);
+  process.exit(s.spurious === 0 && s.holder ? 0 : 1);
+}
 const main = Object.keys(SCENARIOS);
 process.stderr.write(`failover bench: ${RUNS} run(s) per row${quick ? ' (--quick)' : ''}\n`);
 const h = await outages('hapair', {}, main);

@@ -1,5 +1,6 @@
 // The VRRP daemon: loads keepalived.conf, checks the host, runs instances, control socket, reload/stop/dump.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type net from 'node:net';
 import { realClock, type Clock } from '../core/clock.js';
@@ -32,6 +33,9 @@ export interface VrrpDaemonOptions {
   /** Tests/embedding may pass their own notifier; default createNotifier(config). */
   readonly notifier?: NotifySink;
 }
+
+/** Nice value of the daemon (keepalived `vrrp_priority` equivalent; helpers like ip/arping inherit it). */
+export const VRRP_NICE = -10;
 
 /** keepalived gives notify_stop scripts 1 s; we also flush mail spooling within this budget on stop. */
 const NOTIFY_CLOSE_MS = 3000;
@@ -90,6 +94,7 @@ export class VrrpDaemon {
   }
 
   private async boot(): Promise<void> {
+    this.raisePriority();
     const snap = await this.net.start();
     for (const inst of this.config.instances) requireIface(snap, inst.interface);
     this.notifier = this.opts.notifier ?? createNotifier(this.config, { logger: this.log, clock: this.clock, statusProvider: () => this.status() });
@@ -108,6 +113,19 @@ export class VrrpDaemon {
     fs.writeFileSync(path.join(this.opts.runDir, 'vrrp.pid'), `${process.pid}\n`);
     this.vips.warm();
     this.log.info({ event: 'started', config: this.opts.configFile, instances: this.instances.map((i) => i.name), runDir: this.opts.runDir }, 'hapair vrrp started');
+  }
+
+  /**
+   * Adverts must leave on time when the host is CPU-bound (a late advert at advert_int 0.1 s is a spurious
+   * failover): run at nice VRRP_NICE, like keepalived's `vrrp_priority`. Tracked scripts are put back to nice 0
+   * (script-runner.ts). Best effort: without the privilege we only log.
+   */
+  private raisePriority(): void {
+    try {
+      os.setPriority(VRRP_NICE);
+    } catch (err) {
+      this.log.warn({ event: 'priority', err: errorMessage(err) }, `cannot raise scheduling priority to nice ${VRRP_NICE}`);
+    }
   }
 
   private makeScripts(config: KeepalivedConfig): ScriptTrackers {
@@ -189,7 +207,13 @@ export class VrrpDaemon {
         this.log.warn({ event: 'socket-reopen-failed', err: errorMessage(err) }, 'cannot reopen VRRP socket yet');
       }
     }
-    for (const i of this.instances) i.onSnapshot(snap, primaryIpv4(snap, i.cfg.interface, vipSet));
+    for (const i of this.instances) {
+      try {
+        i.onSnapshot(snap, primaryIpv4(snap, i.cfg.interface, vipSet));
+      } catch (err) {
+        i.fail('interface update', err);
+      }
+    }
   }
 
   status(): VrrpStatus {

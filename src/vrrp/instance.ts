@@ -78,6 +78,7 @@ export class Instance {
   private since: number;
   private lastReason: TransitionReason | undefined;
   private retry: TimerHandle | undefined;
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     cfg: InstanceConfig,
@@ -153,12 +154,13 @@ export class Instance {
   }
 
   private enqueue(a: FsmAction): void {
-    this.queue = this.queue.then(() => this.run(a)).catch((err) => this.runtimeFault(a.type, err));
+    this.queue = this.queue.then(() => this.run(a)).catch((err) => this.fail(a.type, err));
   }
 
-  /** Resolves when every queued action has run (shutdown waits for the priority-0 advert and VIP removal). */
-  drain(): Promise<void> {
-    return this.queue;
+  /** Resolves when every queued action has run and every advert is on the wire (shutdown: priority 0, VIPs). */
+  async drain(): Promise<void> {
+    await this.queue;
+    await Promise.allSettled([...this.inflight]);
   }
 
   private async run(a: FsmAction): Promise<void> {
@@ -208,13 +210,14 @@ export class Instance {
     const dsts = unicast ? this.cfg.unicastPeers.map((p) => p.address) : [VRRP_MCAST_GROUP4];
     for (const dst of dsts) {
       const pkt = encodeIpv4Packet(advert, { src, dst, id: this.ipId, ...(unicast ? { ttl: this.cfg.unicastTtl } : {}) });
-      try {
-        await this.deps.send(pkt, dst);
-        this.counters.sent(priority);
-      } catch (err) {
-        // keepalived logs "Cant send advert to X" and carries on (e.g. EPERM from conntrack): so do we.
-        this.log.warn({ event: 'advert-send-error', dst, err: errorMessage(err) }, `cannot send advert to ${dst}`);
-      }
+      // Not awaited: the socket sends queued packets in order, so the next action (adding VIPs on takeover) need
+      // not wait a loop turn for the send callback. keepalived logs "Cant send advert to X" and carries on.
+      const p: Promise<void> = this.deps.send(pkt, dst).then(
+        () => this.counters.sent(priority),
+        (err: unknown) => this.log.warn({ event: 'advert-send-error', dst, err: errorMessage(err) }, `cannot send advert to ${dst}`),
+      );
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
     }
   }
 
@@ -245,8 +248,11 @@ export class Instance {
     });
   }
 
-  /** A failed action (VIP add, ...) faults the instance with a logged reason, then retries by clearing the fault. */
-  private runtimeFault(action: string, err: unknown): void {
+  /**
+   * Something failed for this instance (an action such as a VIP add, or an unexpected error while handling its
+   * input): FAULT with a logged reason, then retry by clearing the fault. Never throws.
+   */
+  fail(action: string, err: unknown): void {
     const detail = `${action} failed: ${errorMessage(err)}`;
     this.log.error({ event: 'runtime-error', action, err: errorMessage(err), code: (err as { code?: string }).code }, detail);
     if (this.fsm.state === 'STOP') return;
@@ -287,9 +293,9 @@ export class Instance {
     if (snap && !this.cfg.unicastSrcIp && !this.cfg.mcastSrcIp && !this.srcIp) {
       faults.set(`address:${this.cfg.interface}`, { reason: 'no-address', detail: `no IPv4 address on ${this.cfg.interface}` });
     }
-    if (this.faults.has(RUNTIME_FAULT)) faults.set(RUNTIME_FAULT, { reason: 'tracker-fault', detail: 'runtime' });
     for (const [src, f] of faults) if (!this.faults.has(src)) this.feed({ type: 'fault', now, source: src, reason: f.reason, detail: f.detail });
-    for (const src of this.faults) if (!faults.has(src) && src !== RUNTIME_FAULT) this.feed({ type: 'faultCleared', now, source: src });
+    // The `runtime` fault is raised and cleared by fail() only.
+    for (const src of this.faults) if (!faults.has(src)) this.feed({ type: 'faultCleared', now, source: src });
     this.faults = new Set(faults.keys());
     if (pr.effective !== this.effective) {
       this.effective = pr.effective;
@@ -334,7 +340,7 @@ export class Instance {
         if (added.length > 0) this.deps.garp.burst(added, next.garp.masterRepeat);
         await this.sendAdvert(this.fsm.effectivePriority); // keepalived: a kept master re-advertises at once
       })
-      .catch((err) => this.runtimeFault('reload', err));
+      .catch((err) => this.fail('reload', err));
   }
 
   stopTimers(): void {

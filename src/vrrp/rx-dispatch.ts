@@ -56,6 +56,15 @@ export class RxDispatcher {
   }
 
   private onPacket(iface: string, buf: Buffer, from: string): void {
+    try {
+      this.dispatch(iface, buf, from);
+    } catch (err) {
+      // A bug on the receive path must not take the daemon (and the other instances) down.
+      this.logger.error({ event: 'rx-error', iface, from, err: err instanceof Error ? err.message : String(err) }, 'unexpected error handling a packet');
+    }
+  }
+
+  private dispatch(iface: string, buf: Buffer, from: string): void {
     const d = decodeIpv4Packet(buf);
     const here = this.instances.filter((i) => i.cfg.interface === iface);
     if (!d.ok) {
@@ -74,9 +83,15 @@ export class RxDispatcher {
     }
     let first: { inst: Instance; reason: RejectReason; detail: string } | undefined;
     for (const inst of candidates) {
-      const r = inst.check(d);
-      if (r.ok) {
-        inst.accept(d);
+      let r;
+      try {
+        r = inst.check(d);
+        if (r.ok) {
+          inst.accept(d);
+          return;
+        }
+      } catch (err) {
+        inst.fail('receive', err);
         return;
       }
       first ??= { inst, reason: r.reason, detail: r.detail };

@@ -1,5 +1,6 @@
 // Runs one vrrp_script periodically (keepalived.md §4.2): execFile semantics in its own process group, timeout kills the group.
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 
@@ -89,6 +90,14 @@ export class ScriptRunner {
       return;
     }
     this.child = child;
+    // The daemon runs at a raised priority; health checks are ordinary work and go back to nice 0.
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, 0);
+      } catch {
+        /* already exited, or not permitted */
+      }
+    }
     child.on('error', (err: NodeJS.ErrnoException) => {
       this.clearRunTimers();
       this.child = undefined;

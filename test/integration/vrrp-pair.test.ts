@@ -17,9 +17,12 @@ test.serial('v3 0.2 s multicast: nopreempt keeps the VIP where it is; a SIGKILLe
   const fa = nodeFiles();
   const fb = nodeFiles();
   const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
+  // a first: with nopreempt whoever is MASTER first keeps the VIP, so the start order decides.
   const hi = startHapair(lab, a, conf(a, b, 150, fa, { ...v3, nopreempt: true, state: 'BACKUP' }), fa.dir);
+  await waitHolders(lab, [hi], VIP, ['a'], 5000);
   let lo = startHapair(lab, b, conf(b, a, 100, fb, v3), fb.dir);
   const nodes = () => [hi, lo];
+  await lo.daemon.waitFor((l) => l.event === 'transition' && l.to === 'BACKUP', 5000);
   await waitHolders(lab, nodes(), VIP, ['a'], 5000);
 
   // Weight-0 health failure on a: FAULT, b takes over within ~interval + skew.
