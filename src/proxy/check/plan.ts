@@ -64,8 +64,10 @@ function httpPlan(hc: HealthCheckConfig): PlanStep[] {
     const step = steps.length + 1;
     if (r.kind === 'http-send') {
       if (sawSend && !sawExpectSinceSend) steps.push({ ...IMPLICIT_HTTP_EXPECT, step });
-      // `http-check send` fields override those of `option httpchk` (haproxy 2.2+); the loader hands over
-      // resolved send rules (the `option httpchk` headers already merged in), so headers are taken as they are.
+      // The loader hands over the effective send rules (healthCheck.rules): `option httpchk` is already merged
+      // into the first one (src/proxy/config/finalize.ts httpRules), so a rule's headers are sent exactly as
+      // they are, an empty list included; falling back to the option's headers here would resurrect headers
+      // the loader decided to drop. Method/URI/version only fall back for hand-built rules that leave them empty.
       steps.push({
         kind: 'http-send',
         step: steps.length + 1,
@@ -73,7 +75,7 @@ function httpPlan(hc: HealthCheckConfig): PlanStep[] {
           method: r.method || base.method,
           uri: r.uri || base.uri,
           version: r.version || base.version,
-          headers: r.headers.length > 0 ? r.headers : base.headers,
+          headers: r.headers,
           ...(r.body !== undefined ? { body: r.body } : {}),
         },
       });

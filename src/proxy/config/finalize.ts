@@ -69,9 +69,11 @@ function implicitSend(req: HttpchkRequest | undefined, where: HttpSend['where'])
 
 /**
  * HTTP check rules in haproxy's final order (tcpcheck.c tcpcheck_add_http_rule / check_proxy_tcpcheck): the
- * `option httpchk` request merges into the first explicit `http-check send` (fields set there win, its header
- * list replaces the option's) or becomes the first send; a trailing send gets the implicit
- * `http-check expect status 200-399`. The implicit leading connect is NOT materialised (the engine adds it).
+ * `option httpchk` request merges into the first explicit `http-check send` (fields set there win; a send with
+ * `hdr` replaces the option's header list, a send without `hdr` keeps it — haproxy 2.6.12 sends the option's
+ * headers then, checked on the wire by test/proxy/check/send-oracle.test.ts) or becomes the first send; a
+ * trailing send gets the implicit `http-check expect status 200-399`. The implicit leading connect is NOT
+ * materialised (the engine adds it). The result is the complete effective list: consumers send it as it is.
  */
 export function httpRules(req: HttpchkRequest | undefined, rules: readonly CheckRule[], where: HttpSend['where']): CheckRule[] {
   const base = implicitSend(req, where);
@@ -81,7 +83,7 @@ export function httpRules(req: HttpchkRequest | undefined, rules: readonly Check
     if (r.kind === 'http-send' && !merged) {
       out.push({
         kind: 'http-send', method: r.method || base.method, uri: r.uri || base.uri, version: r.version || base.version,
-        headers: r.headers, where: r.where, ...(r.body !== undefined ? { body: r.body } : base.body !== undefined ? { body: base.body } : {}),
+        headers: r.headers.length > 0 ? r.headers : base.headers, where: r.where, ...(r.body !== undefined ? { body: r.body } : base.body !== undefined ? { body: base.body } : {}),
       });
       merged = true;
     } else if (r.kind === 'http-send') {
