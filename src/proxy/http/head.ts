@@ -5,6 +5,7 @@ import { SP, HTAB, lowerByte, equalsLower } from './chars.js';
 export const MAX_HEADERS = 101;
 /** Slots per header in HttpHead.h: line start, name end, value start, value end, next line start. */
 export const HSLOT = 5;
+const INITIAL_HEADERS = 24;
 
 /** Header names the parser classifies while parsing (everything else is HDR_OTHER). */
 export const HDR_OTHER = 0;
@@ -42,8 +43,9 @@ export class HttpHead {
   minor = 1;
   /** Number of header lines. */
   n = 0;
-  readonly h = new Int32Array(MAX_HEADERS * HSLOT);
-  readonly kind = new Uint8Array(MAX_HEADERS);
+  /** Header offsets, grown on demand up to MAX_HEADERS (most heads have a handful of lines). */
+  h = new Int32Array(INITIAL_HEADERS * HSLOT);
+  kind = new Uint8Array(INITIAL_HEADERS);
   /** True when every line ended with CRLF (the head may then be forwarded byte for byte). */
   canonical = true;
   /** -1 = no Content-Length. */
@@ -61,6 +63,18 @@ export class HttpHead {
   /** Header kinds present (bit per HDR_* id) so the serializer knows quickly whether to drop lines. */
   kinds = 0;
   private uriCache: string | undefined;
+
+  /** Makes room for header line `n` (0-based). Callers check MAX_HEADERS first. */
+  grow(n: number): void {
+    if (n < this.kind.length) return;
+    const cap = Math.min(MAX_HEADERS, this.kind.length * 2);
+    const h = new Int32Array(cap * HSLOT);
+    h.set(this.h);
+    const kind = new Uint8Array(cap);
+    kind.set(this.kind);
+    this.h = h;
+    this.kind = kind;
+  }
 
   reset(): void {
     this.buf = EMPTY;

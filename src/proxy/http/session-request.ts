@@ -24,14 +24,8 @@ function mayQueue(be: Backend): boolean {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function assignRequestFor(s: RequestSide): Mutable<AssignRequest> {
-  const req = { method: undefined, uri: undefined, header: s.headerFn, persistServer: undefined, stream: s, signal: undefined } as unknown as Mutable<AssignRequest>;
-  const lazy = (key: 'clientIp' | 'clientPort' | 'dstPort', get: () => string | number): void => {
-    Object.defineProperty(req, key, { enumerable: true, configurable: true, get });
-  };
-  lazy('clientIp', () => s.sample.srcIp);
-  lazy('clientPort', () => s.sample.srcPort);
-  lazy('dstPort', () => s.sample.dstPort);
-  return req;
+  // Addresses are filled on the session's first request (getpeername/getsockname run once per connection).
+  return { clientIp: '', clientPort: 0, dstPort: 0, method: undefined, uri: undefined, header: s.headerFn, persistServer: undefined, stream: s, signal: undefined };
 }
 
 const MODE_RANK: Record<HttpConnMode, number> = { 'keep-alive': 0, 'server-close': 1, close: 2 };
@@ -67,8 +61,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
   private readonly onConnectError = (): void => this.connected({ ok: false, why: 'connect-failed', queuedMs: 0, retries: 0 });
   readonly headerFn = (name: string): string | undefined => this.parser.head.header(name.toLowerCase());
   private readonly connectOpts = { reuse: this.reuseCb };
-  /** One AssignRequest per session, refilled per request. Addresses are enumerable accessors: read only if the
-   *  balancer needs them (getpeername/getsockname are syscalls), still copied by the backend's object spread. */
+  /** One AssignRequest per session, refilled per request (no per-request allocation). */
   private readonly assignReq: Mutable<AssignRequest> = assignRequestFor(this);
 
   constructor(sock: net.Socket, fe: SessionFrontend) {
@@ -120,6 +113,11 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.facts.connectStart = this.lastClient;
     const kind = bsec.balance.kind;
     const req = this.assignReq;
+    if (req.dstPort === 0) {
+      req.clientIp = this.sample.srcIp;
+      req.clientPort = this.sample.srcPort;
+      req.dstPort = this.sample.dstPort;
+    }
     req.method = head.method;
     req.uri = kind === 'uri' || kind === 'url_param' ? head.uri : undefined;
     req.persistServer = this.edits.persistServer;
