@@ -17,22 +17,39 @@ import { Stage } from './stage.js';
 import { DemoProcError, logTail } from './procs.js';
 import { CLIENT, LBS, MAIL, TIMING, VIP, VRID, WEBS, WEB_PORT, SMTP_PORT } from './topology.js';
 
-const out = (s: string): void => void process.stdout.write(s);
+/** Once stdout is gone (`npm run demo | head`), writes are dropped: the demo still cleans up behind itself. */
+let stdoutGone = false;
+const out = (s: string): void => {
+  if (!stdoutGone) process.stdout.write(s);
+};
 const STEPS = 6;
 /** Interactive pauses continue by themselves after this long (every wait of the demo is bounded). */
 const PAUSE_MS = 30_000;
 
-/** Cleanup state reachable from signal handlers, which must work synchronously. */
+/** Cleanup state reachable from signal and exit handlers, which must work synchronously. */
 const live: { lab?: Lab; dir?: string; keepLogs: boolean } = { keepLogs: false };
 
-function onSignal(sig: NodeJS.Signals): void {
-  process.stdout.write(`\n\ninterrupted (${sig}): removing the lab...\n`);
-  if (live.lab) teardownSync(live.lab); // SIGKILL our children and whatever runs in the lab's namespaces, delete them
+/** Synchronous last-resort cleanup: SIGKILL our children and whatever runs in the lab's namespaces, delete them,
+ *  then the temp dir. Idempotent; used on signals, on a crash (process 'exit') and when stdout breaks. */
+function cleanupSync(): void {
+  if (live.lab) teardownSync(live.lab);
   if (live.dir && !live.keepLogs) fs.rmSync(live.dir, { recursive: true, force: true });
-  process.stdout.write(`lab removed${live.dir && live.keepLogs ? `; logs kept in ${live.dir}` : ''}\n`);
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  out(`\n\ninterrupted (${sig}): removing the lab...\n`);
+  cleanupSync();
+  out(`lab removed${live.dir && live.keepLogs ? `; logs kept in ${live.dir}` : ''}\n`);
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   process.kill(process.pid, sig); // die of the signal, as the caller expects
+}
+
+function onStdoutError(): void {
+  // EPIPE: the reader went away. Nobody can watch any more: clean up now and stop.
+  stdoutGone = true;
+  cleanupSync();
+  process.exit(1);
 }
 
 function pauser(interactive: boolean): () => Promise<void> {
@@ -79,14 +96,17 @@ async function cleanup(say: Narrator, stage: Stage | undefined, result: DemoResu
   }
   if (lab) {
     await lab.teardown();
+    live.lab = undefined; // torn down: nothing left for the exit handler
     result.namespacesLeft = await namespacesLeft(lab.base);
     say.event(`namespaces deleted: 'ip netns list' shows ${result.namespacesLeft} of ${lab.base}-*; processes left: ${lab.childPids().length}`);
   }
-  if (live.dir) {
-    if (live.keepLogs) say.event(`configs and daemon logs kept in ${live.dir}`);
+  const dir = live.dir;
+  if (dir) {
+    if (live.keepLogs) say.event(`configs and daemon logs kept in ${dir}`);
     else {
-      fs.rmSync(live.dir, { recursive: true, force: true });
-      say.event(`temp dir ${live.dir} removed (daemon logs were in ${path.join(live.dir, 'logs')}; --keep-logs keeps them)`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      live.dir = undefined;
+      say.event(`temp dir ${dir} removed (daemon logs were in ${path.join(dir, 'logs')}; --keep-logs keeps them)`);
     }
   }
 }
@@ -98,6 +118,8 @@ async function run(opts: DemoOptions): Promise<number> {
   live.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-demo-'));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('exit', cleanupSync);
+  process.stdout.on('error', onStdoutError);
   header(say);
   let stage: Stage | undefined;
   try {

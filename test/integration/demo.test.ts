@@ -113,6 +113,26 @@ test.serial('Ctrl-C mid-run: the demo removes its namespaces, processes and temp
   t.deepEqual(pidsMentioning(full), [], 'no demo process left');
 });
 
+test.serial('reader gone (`npm run demo | head`): EPIPE on stdout, the demo cleans up and exits', async (t) => {
+  if (!requireRoot(t)) return;
+  const before = demoDirs();
+  const child = spawn(process.execPath, [demoMain, '--ci'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  let out = '';
+  const deadline = Date.now() + 60_000;
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  while (!/web1, web2 \(HTTP backends\)/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  const base = /lab (hpdemo\d+-[0-9a-f]{6}):/.exec(out)?.[1];
+  t.truthy(base, out);
+  child.stdout.destroy(); // like `head` exiting: the next write fails with EPIPE
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const e = await exited;
+  clearTimeout(timer);
+  t.deepEqual(e, { code: 1, signal: null });
+  t.deepEqual(netns().filter((n) => n.startsWith(`${base}-`)), []);
+  t.deepEqual([...demoDirs()].filter((d) => !before.has(d)), [], 'temp dir removed');
+});
+
 test.serial('without root: one clear sentence on stderr, exit 1, nothing created', async (t) => {
   if (!requireRoot(t)) return; // we need root to become `nobody`
   const before = demoDirs();
