@@ -1,5 +1,5 @@
 // Entry of `npm run demo`: checks for root on Linux, runs the narrated two-node failover in an isolated namespace
-// lab, and always cleans up (namespaces, processes, temp files) — on success, on error, on Ctrl-C and SIGTERM.
+// lab, and always cleans up (namespaces, processes, temp files) — on success, on error, on Ctrl-C, SIGTERM and SIGHUP.
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -26,6 +26,9 @@ const STEPS = 6;
 /** Interactive pauses continue by themselves after this long (every wait of the demo is bounded). */
 const PAUSE_MS = 30_000;
 
+/** Ctrl-C, kill, and the terminal closing (SIGHUP, which the lab's own hooks do not cover). */
+const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Cleanup state reachable from signal and exit handlers, which must work synchronously. */
 const live: { lab?: Lab; dir?: string; keepLogs: boolean } = { keepLogs: false };
 
@@ -40,8 +43,7 @@ function onSignal(sig: NodeJS.Signals): void {
   out(`\n\ninterrupted (${sig}): removing the lab...\n`);
   cleanupSync();
   out(`lab removed${live.dir && live.keepLogs ? `; logs kept in ${live.dir}` : ''}\n`);
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
+  for (const x of CLEANUP_SIGNALS) process.removeListener(x, onSignal);
   process.kill(process.pid, sig); // die of the signal, as the caller expects
 }
 
@@ -116,8 +118,7 @@ async function run(opts: DemoOptions): Promise<number> {
   const result: DemoResult = { emails: [] };
   live.keepLogs = opts.keepLogs;
   live.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-demo-'));
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of CLEANUP_SIGNALS) process.on(sig, onSignal);
   process.on('exit', cleanupSync);
   process.stdout.on('error', onStdoutError);
   header(say);
@@ -146,8 +147,7 @@ async function run(opts: DemoOptions): Promise<number> {
   );
   for (const f of v.failures) say.line(`  - ${f}`);
   if (opts.ci) say.line(resultLine(result));
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
+  for (const sig of CLEANUP_SIGNALS) process.removeListener(sig, onSignal);
   return v.pass ? 0 : 1;
 }
 
