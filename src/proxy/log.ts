@@ -1,5 +1,17 @@
 // Per-session / per-request log record with haproxy's tcplog/httplog fields (haproxy.md §1.5; configuration.txt
-// §8.2.2-8.2.3) and a JSON line + the familiar haproxy text line. Field names are stable: see logFields() below.
+// §8.2.2-8.2.3) and a JSON line + the familiar haproxy text line (`msg`). Emitted only by proxies with a `log`
+// target (as haproxy). Stable JSON field names:
+//   event            'http-request' (one line per HTTP transaction) | 'tcp-session' (one per TCP connection)
+//   client_ip, client_port, accept_date (ISO; HTTP: first byte of the request, haproxy %tr)
+//   frontend, backend, server ('<NOSRV>' if none; '<STATS>'/'<PROMEX>' for internal services)
+//   Tw queue time, Tc connect time, Tt total; HTTP also Ti idle, TR request head, Tq = Ti+TR, Tr response head,
+//     Ta active time (ms, -1 = did not happen)
+//   status (HTTP), bytes_read (to the client, %B), bytes_uploaded (from the client, %U)
+//   termination_state  2 chars (tcp) / 4 chars (http: + request cookie N/I/D/V and response cookie N/I/U/D/P),
+//     1st char: - normal, C/S client/server abort, c/s client/server timeout, P proxy (bad request/response),
+//     L served locally, D/K/U killed (server down / admin / backup shutdown); 2nd: R Q C H D L phase
+//   actconn, feconn, beconn, srv_conn, retries, redispatched (text line shows +retries), srv_queue, backend_queue
+//   request (HTTP request line, '<BADREQ>' when none was parsed)
 import type { Logger } from '../core/logger.js';
 
 /** Timers in ms; -1 = the event did not happen (haproxy prints -1 as well). */

@@ -142,3 +142,26 @@ listen web
     await b2.close();
   }
 });
+
+test('legacy option http-tunnel: only the first transaction is analysed, then bytes flow raw', async (t) => {
+  const { startRawServer } = await import('../../helpers/proxy-servers.js');
+  const srv = await startRawServer((s) => {
+    let first = true;
+    s.on('data', (c: Buffer) => {
+      if (first) {
+        first = false;
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        const after = c.toString('latin1').split('\r\n\r\n').slice(1).join('\r\n\r\n');
+        if (after) s.write(`echo:${after}`);
+      } else s.write(`echo:${c.toString('latin1')}`);
+    });
+  });
+  const px = await startInProcess(cfg(srv.port, 'option http-tunnel', ''));
+  try {
+    const r = await rawExchange(px.port('fe'), ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'NOT HTTP AT ALL\r\n'], { gapMs: 100, waitMs: 500 });
+    t.is(r.text, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokecho:NOT HTTP AT ALL\r\n');
+  } finally {
+    await px.close();
+    await srv.close();
+  }
+});
