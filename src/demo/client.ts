@@ -1,4 +1,5 @@
-// Demo HTTP client (child process inside the lab's client namespace). Two modes, one JSON line per result:
+// Demo HTTP client run inside the lab's client namespace: a few GETs, or the open-loop outage probe.
+// Two modes, one JSON line per result:
 //   node client.js get URL COUNT [--body]          COUNT sequential requests, each on a new connection
 //   node client.js probe URL EVERY_MS TIMEOUT_MS MAX_MS   open-loop probe: a new request every EVERY_MS (bounded
 //     in flight), until stdin says "stop", stdin closes or MAX_MS passed; then {"event":"done"}.

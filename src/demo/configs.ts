@@ -1,6 +1,6 @@
-// Generates the demo's haproxy.cfg and keepalived.conf per load balancer (pure), in the style of seed 002 and
-// scripts/examples: both nodes `state BACKUP`, nopreempt on the higher-priority node, `hapair proxy-alive`
-// tracked without weight (failure = FAULT), a weighted script only where nopreempt is absent.
+// Generates the demo's haproxy.cfg and keepalived.conf per load balancer (pure).
+// Style of seed 002 and scripts/examples: both nodes `state BACKUP`, nopreempt on the higher-priority node,
+// `hapair proxy-alive` tracked without weight (failure = FAULT), a weighted script only where nopreempt is absent.
 import { HTTP_PORT, MAIL, RECIPIENT, SMTP_PORT, STATS_PORT, STATS_URI, TIMING, VIP, VIP_PREFIX, VRID, WEBS, WEB_PORT, fromAddress, type LbSpec } from './topology.js';
 
 /** Files of one load balancer inside the demo's temp dir. */

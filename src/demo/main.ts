@@ -1,5 +1,4 @@
-// Entry of `npm run demo`: checks for root on Linux, runs the narrated two-node failover in an isolated namespace
-// lab, and always cleans up (namespaces, processes, temp files) — on success, on error, on Ctrl-C, SIGTERM and SIGHUP.
+// Entry of `npm run demo`: root check, the narrated failover in a namespace lab, cleanup on every exit path (incl. signals).
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';

@@ -1,5 +1,5 @@
-// The demo timeline: a) VIP on lb1 serving the client, b) lb1's proxy SIGKILLed -> lb2 takes over (outage
-// measured from the client), c) lb1's proxy back -> no takeback (nopreempt). Steps d/e are in report.ts.
+// Demo steps a-c: VIP on lb1 serving the client; lb1's proxy SIGKILLed -> lb2 takes over; no takeback.
+// The outage is measured from the client. Steps d/e are in report.ts.
 import type { Narrator } from './narrator.js';
 import { fmtMs } from './narrator.js';
 import type { DemoProc, LogLine } from './procs.js';

@@ -1,5 +1,5 @@
-// Demo mail server (child process inside the lab's mail namespace, smtp-server): accepts the alert mails and
-// prints one JSON line per message. Run: node smtp.js IP PORT.
+// Demo mail server (smtp-server) run inside the lab's mail namespace: accepts the alert mails.
+// Prints one JSON line per message. Run: node smtp.js IP PORT.
 import { SMTPServer } from 'smtp-server';
 import { parseHeaders } from './mail-headers.js';
 

@@ -1,6 +1,6 @@
-// `hapair proxy-alive` end to end: real `hapair proxy` and Debian haproxy children (alive -> 0; SIGKILLed or
-// stopped -> 1 while another proxy process of the same name keeps running), a hung socket (timeout -> 1),
-// garbage replies, wrong paths. One stderr line per failure.
+// `hapair proxy-alive` end to end against real proxies, hung and bogus sockets, wrong paths.
+// Real `hapair proxy` and Debian haproxy children: alive -> 0; SIGKILLed or stopped -> 1 while another proxy
+// process of the same name keeps running; a hung socket times out -> 1. One stderr line per failure.
 import test from 'ava';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -1,5 +1,5 @@
-// `hapair proxy-alive` pure parts, table-driven: which endpoint a haproxy.cfg designates, `show info` reply
-// checks, and argument parsing.
+// `hapair proxy-alive` pure parts, table-driven.
+// Which endpoint a haproxy.cfg designates, `show info` reply checks, and argument parsing.
 import test from 'ava';
 import { DiagnosticSink } from '../../src/core/diagnostics.js';
 import { readStatements } from '../../src/proxy/config/reader.js';

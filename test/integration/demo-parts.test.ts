@@ -1,5 +1,5 @@
-// The demo's pure parts, table-driven: generated configs through the real loaders and lints, outage measurement
-// and bound, mail header parsing, stats CSV summary, options, verdict. (No namespaces: milliseconds.)
+// The demo's pure parts, table-driven (no namespaces, milliseconds).
+// Generated configs through the real loaders and lints, outage and bound, mail headers, stats CSV, options, verdict.
 import test from 'ava';
 import { parseKeepalivedText } from '../../src/vrrp/config/load.js';
 import { parseProxyText } from '../../src/proxy/config/load.js';

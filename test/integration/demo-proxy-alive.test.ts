@@ -1,6 +1,6 @@
-// `hapair proxy-alive` across network namespaces (the demo's health check): two nodes run `hapair proxy` with the
-// same config (no stats socket, `bind *:80`); after one proxy is SIGKILLed, proxy-alive inside that node's namespace
-// fails while `killall -0`-style name lookups (shared PID space) would still find the other node's process.
+// `hapair proxy-alive` across network namespaces: it checks this node's proxy, never another node's.
+// Two nodes run `hapair proxy` with the same config (no stats socket, `bind *:80`); once one is SIGKILLed,
+// proxy-alive in its namespace fails while a name lookup (shared PID space) still finds the other node's process.
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
-// `npm run demo` end to end: the real demo (namespaces, hapair proxy + vrrp on two nodes, mail server, client
-// probe) run non-interactively as a child; asserts the printed timeline and its DEMO-RESULT line, that nothing is
-// left behind (namespaces, processes, temp dir), cleanup on SIGINT mid-run, and the one-sentence refusal without root.
+// `npm run demo` end to end, run non-interactively as a child process.
+// Asserts the printed timeline and its DEMO-RESULT line, that nothing is left behind (namespaces, processes, temp
+// dir), cleanup on SIGINT mid-run and on a broken stdout, and the one-sentence refusal without root.
 import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
