@@ -3,26 +3,42 @@
 import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/clock.js';
 import type { ProxyConfig } from '../types.js';
+import { computeFullconn } from '../config/fullconn.js';
+import { effectiveGlobalMaxconn } from '../config/maxconn.js';
 import { Backend, type BackendDeps } from './backend.js';
-import { computeFullconn } from './limits.js';
 
 export { Backend, type BackendDeps } from './backend.js';
 export { Server, type ServerTransitionEvent } from './server.js';
 export type { ConnectOptions, ConnectResult, ConnectFailure } from './connect.js';
-export { computeFullconn } from './limits.js';
+export { computeFullconn } from '../config/fullconn.js';
 export { serverStatusText, throttlePercent, dynamicMaxconn, effectiveWeight16, stateWord } from './server-state.js';
 export { BackendError, isBackendError, type BackendErrorCode } from './errors.js';
+
+export interface BackendsDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly random32?: () => number;
+  /** Process-wide maxconn the frontends enforce; default effectiveGlobalMaxconn(config) (configured, else from the fd limit). */
+  readonly globalMaxconn?: number;
+}
 
 /** Sections that carry servers: `backend` and `listen`. */
 function backendSections(config: ProxyConfig): ProxyConfig['proxies'] {
   return config.proxies.filter((p) => p.kind === 'backend' || p.kind === 'listen');
 }
 
+/** fullconn of every backend (haproxy.md §4.1), with the global maxconn resolved so none is unknown. */
+function fullconns(config: ProxyConfig, deps: BackendsDeps): (name: string) => number {
+  const fc = computeFullconn(config, deps.globalMaxconn ?? effectiveGlobalMaxconn(config));
+  return (name) => fc.get(name) ?? 1;
+}
+
 /** Creates one Backend per backend/listen section, keyed by name, with fullconn computed as haproxy.md §4.1. */
-export function createBackends(config: ProxyConfig, deps: { logger: Logger; clock: Clock; random32?: () => number }): Map<string, Backend> {
+export function createBackends(config: ProxyConfig, deps: BackendsDeps): Map<string, Backend> {
   const out = new Map<string, Backend>();
+  const fullconn = fullconns(config, deps);
   for (const section of backendSections(config)) {
-    out.set(section.name, new Backend(section, computeFullconn(config, section.name), deps as BackendDeps));
+    out.set(section.name, new Backend(section, fullconn(section.name), deps as BackendDeps));
   }
   return out;
 }
@@ -34,11 +50,12 @@ export function createBackends(config: ProxyConfig, deps: { logger: Logger; cloc
 export function reloadBackends(
   current: ReadonlyMap<string, Backend>,
   config: ProxyConfig,
-  deps: { logger: Logger; clock: Clock; random32?: () => number },
+  deps: BackendsDeps,
 ): { backends: Map<string, Backend>; removed: Backend[] } {
   const backends = new Map<string, Backend>();
+  const fullconnOf = fullconns(config, deps);
   for (const section of backendSections(config)) {
-    const fullconn = computeFullconn(config, section.name);
+    const fullconn = fullconnOf(section.name);
     const existing = current.get(section.name);
     if (existing) {
       existing.reload(section, fullconn);

@@ -16,8 +16,9 @@ export function reachableBackends(fe: ProxySection): string[] {
 
 /**
  * Effective fullconn of every backend-capable proxy. `globalMaxconn` is what a frontend without its own
- * maxconn accepts (haproxy: global maxconn, itself derived from the fd limit when unset). Returns undefined
- * for a backend whose default depends on an unknown global maxconn.
+ * maxconn accepts: pass effectiveGlobalMaxconn(config) (./maxconn.ts, derived from the fd limit when the config
+ * sets none) to get a number for every backend; with the default (the configured value only) a backend whose
+ * default depends on an unset global maxconn maps to undefined.
  */
 export function computeFullconn(config: ProxyConfig, globalMaxconn: number | undefined = config.global.maxconn): Map<string, number | undefined> {
   const total = new Map<string, number>();

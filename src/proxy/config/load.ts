@@ -1,9 +1,11 @@
 // Public entry of the haproxy.cfg loader: files -> ProxyConfig + diagnostics (never throws on bad input).
 // Model notes for consumers: times are ms; `fullconn` holds only an explicit value (use computeFullconn() from
-// ./fullconn.js for haproxy's default); healthCheck.rules never contain the implicit leading connect, but for
-// `option httpchk` they are the effective list (haproxy.md §2.5): every http-send fully specified (the option
-// request merged into the first send, the send's header list replacing the option's) and the implicit
-// `expect status 200-399` appended after a final send; healthCheck.httpRequest is the option line itself.
+// ./fullconn.js for haproxy's default); global `maxconn` only an explicit value (effectiveGlobalMaxconn() from
+// ./maxconn.js derives the default from the fd limit); healthCheck.rules never contain the implicit leading
+// connect, but for `option httpchk` they are the effective list (haproxy.md §2.5): every http-send fully
+// specified (the option request merged into the first send, a send's non-empty header list replacing the
+// option's) and the implicit `expect status 200-399` appended after a final send; healthCheck.httpRequest is
+// the option line itself.
 import fs from 'node:fs';
 import { ConfigError, DiagnosticSink, type Diagnostic } from '../../core/diagnostics.js';
 import type { ProxyConfig } from '../types.js';
@@ -15,6 +17,7 @@ import { readStatements } from './reader.js';
 import { validate } from './validate.js';
 
 export { computeFullconn } from './fullconn.js';
+export { effectiveGlobalMaxconn, idealGlobalMaxconn } from './maxconn.js';
 export { PROXY_CONFIG_CODES, type ProxyConfigCode } from './codes.js';
 
 interface Source {

@@ -1,12 +1,16 @@
 // Pure server-state tables: status text (haproxy.md §6.4), slowstart weight/throttle (§5.7), dynamic maxconn
 // (§4.2) and the fullconn default (§4.1).
 import test from 'ava';
-import { computeFullconn } from '../../../src/proxy/backend/limits.js';
+import { computeFullconn } from '../../../src/proxy/config/fullconn.js';
 import {
   dynamicMaxconn, effectiveWeight16, serverStatusText, throttlePercent, type DynLimitInput,
 } from '../../../src/proxy/backend/server-state.js';
 import type { CheckState, ServerAdmin, ServerOpState } from '../../../src/proxy/types.js';
-import { proxyConfig, section, srvCfg } from '../../helpers/backend-fixtures.js';
+import { createBackends } from '../../../src/proxy/backend/index.js';
+import { idealGlobalMaxconn } from '../../../src/proxy/config/maxconn.js';
+import { processFdLimit } from '../../../src/core/rlimit.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { ManualClock, proxyConfig, section, srvCfg } from '../../helpers/backend-fixtures.js';
 
 const READY: ServerAdmin = { forcedMaint: false, configMaint: false, forcedDrain: false };
 const chk = (health: number, enabled = true): CheckState => ({ enabled, health, rise: 2, fall: 3, status: 'L4OK', desc: '', running: false });
@@ -81,9 +85,19 @@ test('fullconn default: ceil(sum of routing frontends maxconn / 10), explicit va
     section([srvCfg('l', 1)], { kind: 'listen', name: 'stats' }),
     section([srvCfg('x', 1)], { name: 'fixed', fullconn: 42 }),
   ], 9981);
-  t.is(computeFullconn(cfg, 'app'), Math.ceil((2000 + 999) / 10));
-  t.is(computeFullconn(cfg, 'static'), 500);
-  t.is(computeFullconn(cfg, 'stats'), 999, 'a listen counts itself with the global maxconn (haproxy.md §4.1 lab: 9981 -> 999)');
-  t.is(computeFullconn(cfg, 'fixed'), 42);
-  t.is(computeFullconn(proxyConfig([be]), 'app'), 1, 'unreachable backend: minimum 1');
+  t.is(computeFullconn(cfg).get('app'), Math.ceil((2000 + 999) / 10));
+  t.is(computeFullconn(cfg).get('static'), 500);
+  t.is(computeFullconn(cfg).get('stats'), 999, 'a listen counts itself with the global maxconn (haproxy.md §4.1 lab: 9981 -> 999)');
+  t.is(computeFullconn(cfg).get('fixed'), 42);
+  t.is(computeFullconn(proxyConfig([be])).get('app'), 1, 'unreachable backend: minimum 1');
+});
+
+test('createBackends: without a global maxconn, fullconn comes from the fd-derived one (not a fixed 100)', (t) => {
+  const deps = { logger: silentLogger(), clock: new ManualClock() };
+  const cfg = proxyConfig([section([srvCfg('l', 1)], { kind: 'listen', name: 'web', binds: [{ host: '0.0.0.0', port: 80, v4v6: false, where: { file: 't', line: 1 } }] })]);
+  const want = Math.ceil(idealGlobalMaxconn(cfg, processFdLimit()) / 10);
+  t.true(want > 10, 'this test needs an fd limit above ~220');
+  t.is(createBackends(cfg, deps).get('web')!.fullconn, want);
+  t.is(createBackends(cfg, { ...deps, globalMaxconn: 4000 }).get('web')!.fullconn, 400, 'the runtime may pass its own value');
+  t.is(createBackends(proxyConfig([...cfg.proxies], 2000), deps).get('web')!.fullconn, 200, 'a configured maxconn wins');
 });
