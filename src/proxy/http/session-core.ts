@@ -379,7 +379,8 @@ export abstract class SessionCore implements StreamHandle, Session {
   private xferTimeout(now: number): void {
     const t = this.fe.section.timeouts;
     const clientIdle = (!this.reqDone || this.srvPausedByClient) && deadlineAfter(this.lastClient, t.client) <= now;
-    if (clientIdle) return this.abort('c', this.respState === R_HEAD ? 'H' : 'D');
+    // Still sending its body, or not reading our response: the data phase either way (haproxy cD).
+    if (clientIdle) return this.abort('c', 'D');
     if (this.respState === R_HEAD) {
       this.facts.term('s', 'H');
       this.dropServer();
