@@ -2,7 +2,8 @@
 // Proxy benchmark: hapair vs haproxy 2.6 (Debian) side by side, same config, nginx-light backends on loopback.
 // wrk and nginx are pinned to core 0, the proxy under test alone on core 1; >= 3 interleaved runs; medians of
 // rps, p50/p99 latency, proxy CPU µs per request (utime+stime from /proc/<pid>/stat) and RSS after load.
-// Usage: node scripts/bench/proxy.mjs [--runs N] [--seconds S] [--out DIR] [--only hapair|haproxy]
+// Usage: node scripts/bench/proxy.mjs [--runs N] [--seconds S] [--out DIR] [--only hapair|haproxy] [--conns C]
+//        [--node-flags "--max-semi-space-size=1"]   (extra node flags for hapair, e.g. to trade CPU for RSS)
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ const OUT = opt('--out', path.join(repo, 'dist'));
 const CLI = path.join(OUT, 'src/cli/main.js');
 const ONLY = opt('--only', '');
 const CONNS = Number(opt('--conns', '50'));
+const NODE_FLAGS = opt('--node-flags', '').split(' ').filter(Boolean);
 const BULK_MB = 100;
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-'));
@@ -125,7 +127,7 @@ http {
     const file = path.join(dir, `${kind}.cfg`);
     fs.writeFileSync(file, cfg('http', http, ngPort) + cfg('tcp', tcp, ngPort).replace('listen bench', 'listen benchtcp').replace(/^global[\s\S]*?defaults/m, 'defaults'));
     const proc = kind === 'hapair'
-      ? start(process.execPath, [CLI, 'proxy', '-f', file, '--run-dir', dir], 1, kind)
+      ? start(process.execPath, [...NODE_FLAGS, CLI, 'proxy', '-f', file, '--run-dir', dir], 1, kind)
       : start('haproxy', ['-f', file, '-db'], 1, kind);
     await waitPort(http);
     await waitPort(tcp);
@@ -161,7 +163,7 @@ http {
   const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
   const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b ? (a / b).toFixed(2) : '-');
   const lines = [];
-  lines.push(`proxy benchmark: ${RUNS} interleaved runs x ${SECONDS}s, wrk -c${CONNS} + nginx on cpu0, proxy on cpu1 (medians)`);
+  lines.push(`proxy benchmark: ${RUNS} interleaved runs x ${SECONDS}s, wrk -c${CONNS} + nginx on cpu0, proxy on cpu1 (medians)${NODE_FLAGS.length ? `; hapair node flags: ${NODE_FLAGS.join(' ')}` : ''}`);
   lines.push('row                    | metric        |    hapair |   haproxy | ratio');
   lines.push('-----------------------+---------------+-----------+-----------+------');
   for (const row of Object.keys(rows)) {
