@@ -448,8 +448,11 @@ export interface ServerControl extends RuntimeServerView {
   /** Returns haproxy's message, e.g. "IP changed from 'a' to 'b', port changed from 'x' to 'y' by 'stats socket command'". */
   setAddr(addr: string, port: number | undefined, cause: ServerTransitionCause): string;
   setMaxconn(maxconn: number): void;
-  /** Display state of the health / agent check (owned by the check scheduler). */
-  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined): void;
+  /**
+   * Display state of the health / agent check (owned by the check scheduler). `failedCheck`: this update follows
+   * a completed check that failed and lowered the health counter (counts in chkfail); forced changes leave it unset.
+   */
+  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined, failedCheck?: boolean): void;
   /** Kills every stream on this server with `flag`; returns how many. */
   killSessions(flag: 'D' | 'K' | 'U'): number;
   /** True if load balancing may pick it now (not down/maint/drain, eweight > 0). */

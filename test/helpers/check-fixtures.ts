@@ -92,7 +92,8 @@ export class FakeServer implements ServerControl {
     if (state === 'maint') this.admin = { ...this.admin, forcedMaint: true, forcedDrain: false };
     else if (state === 'drain') this.admin = { ...this.admin, forcedDrain: true, forcedMaint: false };
     else {
-      if (this.admin.forcedMaint) this.op = 'up';
+      // Leaving MAINT: UP unless an enabled agent is at health 0 (haproxy srv_clr_admin_flag, like backend/server.ts).
+      if (this.admin.forcedMaint) this.op = this.agent?.enabled && this.agent.health < this.agent.rise ? 'down' : 'up';
       this.admin = { ...this.admin, forcedMaint: false, forcedDrain: false };
     }
     this.record(state.toUpperCase(), cause);
@@ -116,9 +117,8 @@ export class FakeServer implements ServerControl {
   setMaxconn(maxconn: number): void {
     this.maxconn = maxconn;
   }
-  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined): void {
-    const prev = kind === 'check' ? this.check : this.agent;
-    if (kind === 'check' && prev && state && state.health < prev.health) this.failedChecks++;
+  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined, failedCheck = false): void {
+    if (kind === 'check' && failedCheck) this.failedChecks++; // real failed checks only, as backend/server.ts
     if (kind === 'check') this.check = state;
     else this.agent = state;
   }

@@ -200,12 +200,7 @@ export class Server implements ServerControl, LbServer {
     const prevOp = this.op;
     this.#markChange();
     if (next === 'down') {
-      this.op = 'down';
-      this.#stopWarmup();
-      const killed = this.config.onMarkedDown === 'shutdown-sessions' ? this.killSessions('D') : 0;
-      const moved = this.#host.lbChanged(this, 'down');
-      this.downTransitions++;
-      const tail = leftTail(this.#host.counts(), this.served - killed, moved, this.queueLength);
+      const tail = this.#goDown();
       // No alert when the server was already soft-stopped (NOLB/drain): haproxy logs a notice then.
       this.#emit(from, cause, MESSAGES.down(this.#msg, cause, tail), prevOp === 'stopping' || this.#admin.forcedDrain ? 'warn' : 'error');
       this.#host.afterLeave(prevUsable);
@@ -219,6 +214,16 @@ export class Server implements ServerControl, LbServer {
       this.#enterRunning(prevOp === 'down');
       this.#emit(from, cause, MESSAGES.up(this.#msg, cause, onlineTail(this.#host.counts(), this.#comeUp(), this.queueLength)), 'warn');
     }
+  }
+
+  /** Leaving the LB as DOWN: slowstart stops, shutdown-sessions, balancer refresh, chkdown; returns the log tail. */
+  #goDown(): string {
+    this.op = 'down';
+    this.#stopWarmup();
+    const killed = this.config.onMarkedDown === 'shutdown-sessions' ? this.killSessions('D') : 0;
+    const moved = this.#host.lbChanged(this, 'down');
+    this.downTransitions++;
+    return leftTail(this.#host.counts(), this.served - killed, moved, this.queueLength);
   }
 
   /** Slowstart applies when a server comes back from DOWN or maintenance, never at startup (haproxy.md §5.7). */
@@ -245,12 +250,7 @@ export class Server implements ServerControl, LbServer {
       }
       const wasStopping = this.op === 'stopping' || this.#admin.forcedDrain;
       this.#markChange();
-      this.op = 'down';
-      this.#stopWarmup();
-      const killed = this.config.onMarkedDown === 'shutdown-sessions' ? this.killSessions('D') : 0;
-      const moved = this.#host.lbChanged(this, 'down');
-      this.downTransitions++;
-      const tail = leftTail(this.#host.counts(), this.served - killed, moved, this.queueLength);
+      const tail = this.#goDown();
       this.#emit(from, cause, MESSAGES.maint(this.#msg, cause, tail), wasStopping ? 'warn' : 'error');
       this.#host.afterLeave(prevUsable);
       return;
@@ -267,21 +267,24 @@ export class Server implements ServerControl, LbServer {
     }
     // ready: clears forced maintenance and forced drain (haproxy `set server state ready`).
     const wasMaint = this.#admin.forcedMaint;
-    const wasDrain = this.#admin.forcedDrain;
-    if (!wasMaint && !wasDrain) return;
+    if (!wasMaint && !this.#admin.forcedDrain) return;
     this.#admin.forcedMaint = false;
     this.#admin.forcedDrain = false;
-    if (wasMaint) {
-      // Leaving maintenance: UP with health = rise (the check scheduler resets its counter), slowstart applies.
-      this.#markChange();
-      this.#enterRunning(true);
-      this.#comeUp();
-      this.#emit(from, cause, MESSAGES.leaveMaint(this.#msg, true, false), 'warn');
-    } else {
-      this.#markChange();
+    this.#markChange();
+    if (!wasMaint) {
       this.#host.lbChanged(this, 'weight');
       this.#emit(from, cause, MESSAGES.leaveDrain(this.#msg, this.op !== 'down'), 'warn');
+      return;
     }
+    // Leaving maintenance (haproxy srv_clr_admin_flag): the health check restarts at `rise` and runs at once
+    // (check/task.ts onAdminChanged), so it never holds the server down; an enabled agent at health 0 does, until
+    // it says `up` (haproxy 2.6.12 shows "DOWN (agent)" after `enable server`). Otherwise UP, with slowstart.
+    const up = !(this.agent?.enabled && this.agent.health < this.agent.rise);
+    if (up) {
+      this.#enterRunning(true);
+      this.#comeUp();
+    } else this.op = 'down';
+    this.#emit(from, cause, MESSAGES.leaveMaint(this.#msg, up, false), 'warn');
   }
 
   setWeight(uweight: number, cause: ServerTransitionCause): void {
@@ -321,10 +324,10 @@ export class Server implements ServerControl, LbServer {
     this.#host.dequeue(this);
   }
 
-  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined): void {
-    const prev = kind === 'check' ? this.check : this.agent;
-    // chkfail counts each failure that lowered the health counter (haproxy.md §2.1).
-    if (kind === 'check' && prev && state && state.enabled && state.health < prev.health) this.failedChecks++;
+  setCheckState(kind: 'check' | 'agent', state: CheckState | undefined, failedCheck = false): void {
+    // chkfail: completed health checks whose failure lowered the counter, as the scheduler reports (§2.1); forced
+    // drops (hdown, `set server health down`) and agent failures do not count (haproxy 2.6.12 leaves chkfail at 0).
+    if (kind === 'check' && failedCheck) this.failedChecks++;
     if (kind === 'check') this.check = state;
     else this.agent = state;
   }
@@ -362,10 +365,7 @@ export class Server implements ServerControl, LbServer {
     this.#warmup = undefined;
   }
 
-  /**
-   * Reload: takes the new config line but keeps state (op, admin, check state), counters and runtime overrides
-   * (weight, maxconn, address set via the API). A `disabled` added/removed in the config enters/leaves maintenance.
-   */
+  /** Reload: new config line; state, counters and API overrides (weight, maxconn, addr) kept; `disabled` toggles MAINT. */
   reconfigure(next: ServerConfig): void {
     const prev = this.config;
     this.config = next;

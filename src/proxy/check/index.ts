@@ -71,6 +71,8 @@ export function startChecks(runtime: ProxyRuntimeView, deps: CheckDeps): ChecksH
             cur.backend = be;
             cur.compile();
             cur.publish();
+            // A reload may have added or removed `disabled`: pause, or resume at rise and check at once (§2.2).
+            cur.onAdminChanged();
           } else {
             const t = new CheckTask(kind, s, be, ctx);
             entry[kind] = t;

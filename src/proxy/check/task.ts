@@ -102,8 +102,9 @@ export class CheckTask {
     };
   }
 
-  publish(): void {
-    this.server.setCheckState(this.kind, this.state());
+  /** Hands the display state to the server; `failedCheck` marks a completed check that counted as a failure. */
+  publish(failedCheck = false): void {
+    this.server.setCheckState(this.kind, this.state(), failedCheck);
   }
 
   schedule(delayMs: number): void {
@@ -275,8 +276,8 @@ export class CheckTask {
     this.code = code;
     this.desc = info;
     this.durationMs = durationMs;
-    // chkfail is counted by the backend core from the health drop it sees in setCheckState.
-    this.publish();
+    // Only a real check result can count in chkfail; force() publishes without the flag (haproxy.md §2.1).
+    this.publish(step.countedFailure);
     const other = this.kind === 'check' ? s.agent : s.check;
     const mine = this.state();
     const check = this.kind === 'check' ? mine : other;

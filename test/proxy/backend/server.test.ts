@@ -152,15 +152,17 @@ test('weights: range and static-algorithm checks use stable codes; weight 0 leav
   t.is(dyn.eweight, 50);
 });
 
-test('setAddr returns haproxy\'s message; setCheckState counts chkfail on each health decrement', (t) => {
+test('setAddr returns haproxy\'s message; chkfail counts only the failed checks the scheduler reports', (t) => {
   const a1 = setup().be.servers[0]!;
   t.is(a1.setAddr('198.18.0.9', 8080, CLI('set server addr')), "IP changed from '127.0.0.1' to '198.18.0.9', port changed from '8001' to '8080' by 'stats socket command'");
   t.is(a1.setAddr('198.18.0.9', undefined, CLI('x')), "no need to change the addr by 'stats socket command'");
   const st = (health: number) => ({ enabled: true, health, rise: 2, fall: 3, status: 'L4OK' as const, desc: '', running: false });
   a1.setCheckState('check', st(4));
-  a1.setCheckState('check', st(3));
-  a1.setCheckState('check', st(0));
+  a1.setCheckState('check', st(3), true);
+  a1.setCheckState('check', st(0), true);
   a1.setCheckState('check', st(1));
+  a1.setCheckState('check', st(0)); // forced (hdown / `set server health down`): not a failed check
+  a1.setCheckState('agent', { ...st(0), rise: 1, fall: 1 }, true); // agent failures are not counted either
   t.is(a1.failedChecks, 2);
 });
 
