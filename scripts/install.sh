@@ -18,7 +18,7 @@ while (($#)); do
     --node) node=$2; shift 2 ;;
     --destdir) destdir=$2; shift 2 ;;
     --no-user) make_user=0; shift ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
