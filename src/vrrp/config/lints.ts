@@ -97,14 +97,39 @@ const sharedVips: Lint = ({ config }, rep) => {
   }
 };
 
-/** keepalived sends mail only for instances/groups with smtp_alert (default off; keepalived.md §5.3). */
+const isHapair = (w: string | undefined): boolean => /^hapair(\.js)?$/.test(path.basename(w ?? ''));
+const NOTIFY_MAIL_IN_SHELL = /(^|[\s;&|(`/])hapair(\.js)?\s+notify-mail(\s|$)/;
+
+/**
+ * True if a notify command runs `hapair notify-mail` (seed 002's drop-in for mail_notify.py): directly, through
+ * `env`, as `node .../hapair.js notify-mail`, or inside `sh -c '...'`.
+ */
+export function runsNotifyMail(argv: readonly string[]): boolean {
+  const prog = path.basename(argv[0] ?? '');
+  if (isHapair(argv[0])) return argv[1] === 'notify-mail';
+  if (prog === 'env') {
+    const first = argv.findIndex((w, i) => i > 0 && !/^[A-Za-z_]\w*=/.test(w)); // skip NAME=value words
+    return first > 0 && runsNotifyMail(argv.slice(first));
+  }
+  if (prog === 'node' || prog === 'nodejs') return isHapair(argv[1]) && argv[2] === 'notify-mail';
+  const c = argv.indexOf('-c');
+  return SHELLS.has(prog) && c > 0 && NOTIFY_MAIL_IN_SHELL.test(argv[c + 1] ?? '');
+}
+
+/**
+ * keepalived sends mail only for instances/groups with smtp_alert (default off; keepalived.md §5.3). A notify
+ * script (notify_* or generic notify) running `hapair notify-mail` sends the alert mail itself from the same
+ * global_defs settings, so it counts as alerting too.
+ */
 const mailWiring: Lint = ({ config }, rep) => {
   const mail = config.global.mail;
-  const alerting = [...config.instances, ...config.syncGroups].filter((x) => x.smtpAlert);
-  if (mail.recipients.length > 0 && alerting.length === 0 && (config.instances.length > 0 || config.syncGroups.length > 0)) {
+  const groups = [...config.instances, ...config.syncGroups];
+  const alerting = groups.filter((x) => x.smtpAlert);
+  const mailScripts = groups.filter((x) => Object.values(x.notify).some((cmd) => cmd !== undefined && runsNotifyMail(cmd.argv)));
+  if (mail.recipients.length > 0 && alerting.length === 0 && mailScripts.length === 0 && groups.length > 0) {
     rep.warn(mail.recipientsWhere ?? { file: config.files[0] ?? '', line: 0 }, 'smtp-alert-off',
-      'notification_email is set but no vrrp_instance or vrrp_sync_group has smtp_alert: no alert mail will ever be sent (smtp_alert is off by default)',
-      'add smtp_alert to global_defs (or to each vrrp_instance)');
+      'notification_email is set but no vrrp_instance or vrrp_sync_group has smtp_alert or a notify script running `hapair notify-mail`: no alert mail will ever be sent (smtp_alert is off by default)',
+      'add smtp_alert to global_defs (or to each vrrp_instance), or notify_master/notify_backup/notify_fault "hapair notify-mail <state>"');
   }
   // Only when nothing is configured: a half-configured pair is reported by notify's checkMailSettings.
   const first = alerting[0];

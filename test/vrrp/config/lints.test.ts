@@ -1,6 +1,6 @@
 // Every lint: fires on the trap (with a fix, at the right line) and stays quiet on the safe variant.
 import test from 'ava';
-import { checksProcessByName } from '../../../src/vrrp/config/lints.js';
+import { checksProcessByName, runsNotifyMail } from '../../../src/vrrp/config/lints.js';
 import { instance, load } from '../../helpers/kaconf.js';
 import { rows } from '../../helpers/kaconf-rows.js';
 
@@ -70,7 +70,28 @@ rows('lint mail wiring', [
   { name: 'smtp_alert on an instance is enough', conf: MAIL + instance('smtp_alert'), codes: [] },
   { name: 'smtp_alert on a sync group is enough', conf: MAIL + instance('') + instance('', { name: 'VI_2', base: 'interface eth1\nvirtual_router_id 52\nvirtual_ipaddress {\n198.18.1.10\n}' }) + 'vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n smtp_alert\n}\n', codes: [] },
   { name: 'smtp_alert with no mail settings at all', conf: instance('smtp_alert'), codes: ['smtp-alert-no-server'] },
+  { name: 'notify_master runs hapair notify-mail (seed 002 drop-in)', conf: MAIL + instance('notify_master "/usr/bin/hapair notify-mail master"\nnotify_backup "/usr/bin/hapair notify-mail backup"'), codes: [] },
+  { name: 'generic notify runs hapair notify-mail', conf: MAIL + instance('notify "/usr/local/bin/hapair notify-mail"'), codes: [] },
+  { name: 'notify-mail through sh -c', conf: MAIL + instance('notify_fault "/bin/sh -c \'exec hapair notify-mail fault\'"'), codes: [] },
+  { name: 'notify-mail on a sync group', conf: MAIL + instance('') + instance('', { name: 'VI_2', base: 'interface eth1\nvirtual_router_id 52\nvirtual_ipaddress {\n198.18.1.10\n}' }) + 'vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n notify_master "hapair notify-mail master"\n}\n', codes: [] },
+  { name: 'another notify script (mail_notify.py) still warns', conf: MAIL + instance('notify_master "/etc/keepalived/mail_notify.py master"'), codes: ['smtp-alert-off'] },
+  { name: 'hapair without notify-mail still warns', conf: MAIL + instance('notify_master "/usr/bin/hapair status"'), codes: ['smtp-alert-off'] },
 ]);
+
+test('runsNotifyMail table', (t) => {
+  const cases: [string[], boolean][] = [
+    [['hapair', 'notify-mail', 'master'], true],
+    [['/usr/local/bin/hapair', 'notify-mail'], true],
+    [['/usr/bin/env', 'HAPAIR_RUN_DIR=/run/x', 'hapair', 'notify-mail', 'backup'], true],
+    [['node', '/opt/hapair/bin/hapair.js', 'notify-mail', 'fault'], true],
+    [['bash', '-c', 'logger x; /usr/bin/hapair notify-mail master'], true],
+    [['hapair', 'mail-test'], false],
+    [['/etc/keepalived/mail_notify.py', 'master'], false],
+    [['sh', '-c', 'echo hapair-notify-mail'], false],
+    [['/usr/bin/env', 'X=1'], false],
+  ];
+  for (const [argv, want] of cases) t.is(runsNotifyMail(argv), want, argv.join(' '));
+});
 
 test('lint smtp-alert-off points at notification_email', (t) => {
   const d = load(MAIL + instance('')).diagnostics[0]!;
