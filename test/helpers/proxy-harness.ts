@@ -121,7 +121,11 @@ export async function startChild(text: string, opts: { prlimitNofile?: number; e
     },
     fdCount: () => fs.readdirSync(`/proc/${pid}/fd`).length,
     rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
-    stop: (signal = 'SIGTERM') => daemon.stop(signal),
+    async stop(signal = 'SIGTERM') {
+      const r = await daemon.stop(signal);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return r;
+    },
   };
 }
 
