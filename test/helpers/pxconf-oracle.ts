@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from './paths.js';
-import { execFile } from 'node:child_process';
+import { runCommand } from './proc.js';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -15,17 +15,13 @@ export interface HaproxyVerdict {
 }
 
 /**
- * Runs `cmd args` with stdin closed (haproxy never reads it; proc.ts runCommand writes to stdin and can die with
- * EPIPE when the child exits first), bounded by a timeout.
+ * Runs `cmd args` bounded by a timeout. `env`, when given, is the child's WHOLE environment (the lexer oracle's
+ * `defined(NOPE)` rows need unset names to stay unset), so every other inherited variable is blanked out.
  */
-export function run(cmd: string, args: readonly string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', ...(env ? { env } : {}) }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    child.stdin?.end();
-  });
+export async function run(cmd: string, args: readonly string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const only = env ? { ...Object.fromEntries(Object.keys(process.env).map((k) => [k, undefined])), ...env } : undefined;
+  const r = await runCommand(cmd, args, { timeoutMs, ...(only ? { env: only } : {}) });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 export async function haproxyCheckFile(file: string, env?: NodeJS.ProcessEnv): Promise<HaproxyVerdict> {

@@ -8,16 +8,10 @@ import { parseAgentArgs } from '../../../src/cli/commands/agent.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { runProbe } from '../../../src/proxy/check/engine.js';
 import { agentPlan } from '../../../src/proxy/check/plan.js';
-import { execFile } from 'node:child_process';
-import { Daemon } from '../../helpers/proc.js';
+import { Daemon, runCommand } from '../../helpers/proc.js';
 import { repoRoot, tmpDir } from '../../helpers/paths.js';
 import { httpServer } from '../../helpers/check-servers.js';
 import { serverConfig } from '../../helpers/check-fixtures.js';
-
-/** execFile without stdin (the example scripts never read it). */
-function runCommand(file: string, args: string[]): Promise<{ stdout: string }> {
-  return new Promise((resolve) => execFile(file, args, { timeout: 10_000 }, (_e, stdout) => resolve({ stdout })));
-}
 
 function script(body: string): { file: string; dir: string } {
   const dir = tmpDir('hapair-agent-');
