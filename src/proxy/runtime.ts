@@ -1,6 +1,5 @@
 // The running proxy (implements ProxyRuntimeView): backends from the backend core, frontends with their
 // listeners, the idle server-connection pool, process counters; start, reload in place, soft/hard stop.
-import fs from 'node:fs';
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/clock.js';
 import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView } from './types.js';
@@ -8,22 +7,9 @@ import { createBackends, reloadBackends, type Backend } from './backend/index.js
 import { Frontend } from './frontend.js';
 import { IdlePool } from './http/pool.js';
 import type { EngineDeps, GlobalState, ServiceHooks } from './frontend-types.js';
+import { effectiveGlobalMaxconn } from './config/maxconn.js';
 
 export const VERSION = '0.1.0';
-
-/** haproxy derives the global maxconn from the fd limit when unset: about half the descriptors, at least 100
- *  (haproxy.md §1.5 "maxconn"). */
-export function derivedGlobalMaxconn(nbthread = 1): number {
-  let soft = 1024;
-  try {
-    const m = /Max open files\s+(\d+|unlimited)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
-    if (m && m[1] !== 'unlimited') soft = Number(m[1]);
-    else if (m) soft = 1_048_576;
-  } catch {
-    // not Linux: keep the conservative default
-  }
-  return Math.max(100, Math.floor((soft - 3 * nbthread - 16) / 2));
-}
 
 export interface RuntimeDeps {
   readonly logger: Logger;
@@ -64,11 +50,17 @@ export class ProxyRuntime implements ProxyRuntimeView {
     };
   }
 
-  /** Process-wide maxconn (configured, else derived from the fd limit), divided among workers. */
+  /** Process-wide maxconn (configured, else derived from the fd limit as haproxy does), divided among workers.
+   *  Computed once per configuration: the accept path reads it for every connection. */
   get globalMaxconn(): number {
-    const total = this.config.global.maxconn ?? derivedGlobalMaxconn(this.config.global.nbthread);
-    return this.share(total);
+    if (this.maxconnFor !== this.config) {
+      this.maxconnFor = this.config;
+      this.maxconnCache = this.share(effectiveGlobalMaxconn(this.config));
+    }
+    return this.maxconnCache;
   }
+  private maxconnFor: ProxyConfig | undefined;
+  private maxconnCache = 0;
 
   private share(total: number): number {
     const s = this.deps.share;
@@ -81,7 +73,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
     // Parked idle server connections are capped at half the global maxconn, close to haproxy's
     // tune.pool-high-fd-ratio (25% of the descriptors, which are about twice maxconn).
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
-    this.backends = createBackends(this.config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock });
+    this.backends = createBackends(this.config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock, globalMaxconn: effectiveGlobalMaxconn(this.config) });
     try {
       for (const p of this.config.proxies) {
         if (p.kind === 'backend' || p.disabled) continue;
@@ -115,7 +107,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
   async reload(config: ProxyConfig): Promise<void> {
     this.config = config;
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
-    const { backends, removed } = reloadBackends(this.backends, config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock });
+    const { backends, removed } = reloadBackends(this.backends, config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock, globalMaxconn: effectiveGlobalMaxconn(config) });
     this.backends = backends;
     for (const b of removed) {
       this.pool.closeAll();

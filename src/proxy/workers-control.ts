@@ -6,7 +6,8 @@ import type { Clock } from '../core/clock.js';
 import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView, ProxySection, TrafficCounters } from './types.js';
 import { createBackends, reloadBackends, type Backend } from './backend/index.js';
 import { newCounters } from './backend/counters.js';
-import { VERSION, derivedGlobalMaxconn } from './runtime.js';
+import { VERSION } from './runtime.js';
+import { effectiveGlobalMaxconn } from './config/maxconn.js';
 import { mergeCounters, type CountersReport, type ServerSnapshot } from './workers-sync.js';
 
 /** A frontend as seen from the control process: config + summed counters. */
@@ -42,8 +43,14 @@ export class ControlRuntime implements ProxyRuntimeView {
   }
 
   get globalMaxconn(): number {
-    return this.config.global.maxconn ?? derivedGlobalMaxconn(this.config.global.nbthread);
+    if (this.maxconnFor !== this.config) {
+      this.maxconnFor = this.config;
+      this.maxconnCache = effectiveGlobalMaxconn(this.config);
+    }
+    return this.maxconnCache;
   }
+  private maxconnFor: ProxyConfig | undefined;
+  private maxconnCache = 0;
 
   private syncFrontends(): void {
     const wanted = this.config.proxies.filter((p) => p.kind !== 'backend' && !p.disabled);

@@ -6,6 +6,7 @@
 // Queues, retries and load-balancing positions are per worker; hash-based balancing and cookies give the same
 // server in every worker. Counters shown by the stats page / API are the sums of the workers' counters.
 import type { ProxyConfig, ProxySection, ServerConfig, TrafficCounters, ServiceResponse } from './types.js';
+import { effectiveGlobalMaxconn } from './config/maxconn.js';
 
 export type ToWorker =
   | { readonly t: 'state'; readonly servers: readonly ServerSnapshot[] }
@@ -51,7 +52,9 @@ function shareSection(p: ProxySection, n: number): ProxySection {
 /** The config a worker runs: every limit divided by the number of workers (rounded up). */
 export function shareConfig(config: ProxyConfig, n: number): ProxyConfig {
   if (n <= 1) return config;
-  return { ...config, global: { ...config.global, maxconn: share(config.global.maxconn, n) }, proxies: config.proxies.map((p) => shareSection(p, n)) };
+  // An unset global maxconn is derived once for the whole process group, then shared.
+  const maxconn = share(effectiveGlobalMaxconn(config), n);
+  return { ...config, global: { ...config.global, maxconn }, proxies: config.proxies.map((p) => shareSection(p, n)) };
 }
 
 /** Per-worker share of a runtime maxconn set through the API (0 = unlimited stays 0). */
