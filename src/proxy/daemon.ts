@@ -10,12 +10,13 @@ import { realClock, type Clock } from '../core/clock.js';
 import { errorMessage, isHaError } from '../core/errors.js';
 import { ConfigError, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { defaultRunDir, proxyControlSocket } from '../core/paths.js';
-import type { CheckControl, ProxyConfig, ProxyRuntimeView, ServiceRequest, ServiceResponse, StatsSocketConfig } from './types.js';
+import type { ProxyConfig, ProxyRuntimeView, ServiceRequest, ServiceResponse, StatsSocketConfig } from './types.js';
 import { loadProxyConfig, loadProxyConfigOrThrow } from './config/load.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ServiceHooks } from './frontend-types.js';
 import { startChecks, type ChecksHandle } from './check/index.js';
 import { handleStatsRequest } from './stats/http.js';
+import { startRuntimeApi } from './api/server.js';
 import { runPrimary } from './workers.js';
 import { runWorker } from './workers-child.js';
 
@@ -28,19 +29,14 @@ export interface DaemonOptions {
   readonly stderr?: (text: string) => void;
 }
 
-type ApiStarter = (rt: ProxyRuntimeView, checks: CheckControl, sockets: readonly StatsSocketConfig[], deps: { logger: Logger }) => Promise<{ close(): Promise<void> }>;
 type MetricsHandler = (rt: ProxyRuntimeView, req: ServiceRequest) => Promise<ServiceResponse>;
 
-/** Control-plane modules that may not be present in every build are loaded by name at run time. */
-async function optionalImport<T>(rel: string, name: string, log: Logger): Promise<T | undefined> {
-  try {
-    const mod = (await import(new URL(rel, import.meta.url).href)) as Record<string, unknown>;
-    return mod[name] as T | undefined;
-  } catch (err) {
-    log.warn({ event: 'module-missing', module: rel, err: errorMessage(err) }, `${rel} not available: ${name} disabled`);
-    return undefined;
-  }
-}
+/** The Prometheus exporter (prom-client) is loaded on its first request: most configurations never use it. */
+let metricsModule: Promise<MetricsHandler> | undefined;
+const metrics: MetricsHandler = async (rt, req) => {
+  metricsModule ??= import('./metrics.js').then((m) => m.handleMetricsRequest);
+  return (await metricsModule)(rt, req);
+};
 
 function logDiagnostics(log: Logger, items: readonly Diagnostic[], event: string): void {
   for (const d of items) {
@@ -78,8 +74,7 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
   }
 
   let checks: ChecksHandle | undefined;
-  const metrics = await optionalImport<MetricsHandler>('./metrics.js', 'handleMetricsRequest', log);
-  const startApi = await optionalImport<ApiStarter>('./api/server.js', 'startRuntimeApi', log);
+  const startApi = startRuntimeApi;
   const pidPath = config.global.pidfile ?? path.join(runDir, 'proxy.pid');
   const pidFile = {
     write(): void {
@@ -103,7 +98,7 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
   }
   const services: ServiceHooks = {
     stats: (section, req) => handleStatsRequest({ runtime: rt, checks: checks!, section }, req),
-    metrics: metrics ? (req) => metrics(rt, req) : undefined,
+    metrics: (req) => metrics(rt, req),
   };
   const rt = new ProxyRuntime(config, { logger: log, clock, services });
   try {
@@ -115,10 +110,10 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
   }
   checks = startChecks(rt, { logger: log, clock });
   let sockets = apiSockets(config, runDir);
-  let api = startApi ? await startApi(rt, checks, sockets, { logger: log }).catch((err: unknown) => {
+  let api = await startApi(rt, checks, sockets, { logger: log }).catch((err: unknown) => {
     log.error({ event: 'api-failed', err: errorMessage(err) }, `runtime API not started: ${errorMessage(err)}`);
     return undefined;
-  }) : undefined;
+  });
   pidFile.write();
   return new Promise<number>((resolve) => {
     let reloading = Promise.resolve();
@@ -139,7 +134,7 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
       }
       checks!.reload();
       const next = apiSockets(r.config, runDir);
-      if (startApi && JSON.stringify(next) !== JSON.stringify(sockets)) {
+      if (JSON.stringify(next) !== JSON.stringify(sockets)) {
         await api?.close();
         sockets = next;
         api = await startApi(rt, checks!, sockets, { logger: log }).catch(() => undefined);

@@ -67,3 +67,32 @@ listen web
     await be.close();
   }
 });
+
+test('the real Prometheus exporter answers through `hapair proxy` (control plane wired by the daemon)', async (t) => {
+  const { startChild } = await import('../../helpers/proxy-harness.js');
+  const { request } = await import('../../helpers/proxy-client.js');
+  const be = await startHttpBackend('srv');
+  const px = await startChild(`
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend fe
+  bind 127.0.0.1:@PORT
+  http-request use-service prometheus-exporter if { path /metrics }
+  default_backend app
+backend app
+  server s1 127.0.0.1:${be.port}
+`);
+  try {
+    t.is((await request(px.port('fe'), '/x')).status, 200);
+    const m = await request(px.port('fe'), '/metrics');
+    t.is(m.status, 200);
+    t.regex(m.body, /haproxy_backend_/);
+    t.regex(m.body, /haproxy_server_/);
+  } finally {
+    await px.stop();
+    await be.close();
+  }
+});
