@@ -1,5 +1,6 @@
-// Runs one notify script: execFile semantics (no shell), own process group, bounded by a timeout that kills the group.
-import { spawn } from 'node:child_process';
+// Runs one notify script: execFile semantics (no shell), own process group, bounded by a timeout that kills the
+// group (src/core/proc-group.ts does the running; this keeps notify's options and result shape).
+import { runInGroup } from '../core/proc-group.js';
 
 export interface RunOptions {
   /** After this long the whole process group gets SIGTERM (or SIGKILL when `killHard`). */
@@ -28,75 +29,19 @@ export interface ScriptResult {
 
 const STDERR_KEEP = 2048;
 
-/** Sends `sig` to the process group led by `pid`; a group that is already gone is not an error. */
-function killGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    /* ESRCH: group already gone */
-  }
-}
-
-/**
- * Starts argv[0] with argv[1..] in a new process group (detached) so a timeout can kill everything the
- * script forked, like keepalived does for its scripts. Resolves when the script itself exits (children it
- * left running in the background are not waited for). Never rejects.
- */
-export function runScript(argv: readonly string[], opts: RunOptions): Promise<ScriptResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const [file, ...args] = argv;
-    if (!file) {
-      resolve({ exitCode: null, signal: null, timedOut: false, durationMs: 0, spawnError: 'empty command', stderrTail: '' });
-      return;
-    }
-    let stderr = '';
-    let timedOut = false;
-    let settled = false;
-    const timers: NodeJS.Timeout[] = [];
-    const child = spawn(file, args, {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: opts.env ?? process.env,
-      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-    });
-    const finish = (r: Omit<ScriptResult, 'durationMs' | 'stderrTail' | 'timedOut'>) => {
-      if (settled) return;
-      settled = true;
-      for (const t of timers) clearTimeout(t);
-      opts.signal?.removeEventListener('abort', onAbort);
-      child.stderr?.destroy();
-      resolve({ ...r, timedOut, durationMs: performance.now() - started, stderrTail: stderr.slice(-STDERR_KEEP) });
-    };
-    const terminate = () => {
-      const pid = child.pid;
-      if (pid === undefined || settled) return;
-      if (opts.killHard) {
-        killGroup(pid, 'SIGKILL');
-        return;
-      }
-      killGroup(pid, 'SIGTERM');
-      timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs));
-    };
-    const onAbort = () => {
-      timedOut = true;
-      terminate();
-    };
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_KEEP);
-    });
-    child.stderr?.on('error', () => undefined);
-    child.on('error', (err: NodeJS.ErrnoException) => finish({ exitCode: null, signal: null, spawnError: err.code ?? err.message }));
-    child.on('exit', (code, sig) => finish({ exitCode: code, signal: sig }));
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        terminate();
-      }, opts.timeoutMs),
-    );
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+/** Runs argv in its own process group like keepalived runs notify scripts; resolves when it exits. Never rejects. */
+export async function runScript(argv: readonly string[], opts: RunOptions): Promise<ScriptResult> {
+  const r = await runInGroup(argv, {
+    timeoutMs: opts.timeoutMs,
+    killGraceMs: opts.killHard ? 0 : opts.killGraceMs,
+    stderrTail: STDERR_KEEP,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  return {
+    exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs, stderrTail: r.stderr,
+    ...(r.spawnError ? { spawnError: r.spawnError.code ?? r.spawnError.message } : {}),
+  };
 }

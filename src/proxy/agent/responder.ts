@@ -2,7 +2,7 @@
 // line of the check script's output + "\n"; runs are bounded in time, cached for cacheMs, and never concurrent
 // (probes arriving during a run share it). A failing/hanging script answers "down # <why>" (haproxy.md §3).
 import net from 'node:net';
-import { spawn } from 'node:child_process';
+import { runInGroup } from '../../core/proc-group.js';
 import type { Logger } from 'pino';
 
 export interface AgentOptions {
@@ -38,47 +38,15 @@ export function sanitizeReply(s: string): string {
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ').trim().slice(0, MAX_REPLY);
 }
 
-/** Runs the script once in its own process group; never rejects. */
-export function runScript(command: string, args: readonly string[], timeoutMs: number): Promise<ScriptResult> {
-  return new Promise((resolve) => {
-    let out = '';
-    let settled = false;
-    let timedOut = false;
-    const done = (r: ScriptResult) => {
-      if (!settled) {
-        settled = true;
-        resolve(r);
-      }
-    };
-    const child = spawn(command, [...args], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-    const killGroup = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, sig);
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGKILL'); // the whole group: a hung curl in a pipeline dies too
-    }, timeoutMs);
-    child.stdout.setEncoding('latin1');
-    child.stdout.on('data', (c: string) => {
-      if (out.length < MAX_OUTPUT) out += c;
-    });
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      done({ line: `down # check script could not start: ${sanitizeReply(err.message)}`, ok: false });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return done({ line: `down # check script timed out after ${timeoutMs} ms`, ok: false });
-      if (signal) return done({ line: `down # check script killed by ${signal}`, ok: false });
-      if (code !== 0) return done({ line: `down # check script exited with code ${code}`, ok: false });
-      const first = sanitizeReply(out.split(/\r?\n/)[0] ?? '');
-      done(first ? { line: first, ok: true } : { line: 'down # check script printed nothing', ok: false });
-    });
-  });
+/** Runs the script once in its own process group, SIGKILLed at the deadline (a hung curl in a pipeline dies too). */
+export async function runScript(command: string, args: readonly string[], timeoutMs: number): Promise<ScriptResult> {
+  const r = await runInGroup([command, ...args], { timeoutMs, killGraceMs: 0, stdoutMax: MAX_OUTPUT, stdoutEncoding: 'latin1' });
+  if (r.spawnError) return { line: `down # check script could not start: ${sanitizeReply(r.spawnError.message)}`, ok: false };
+  if (r.timedOut) return { line: `down # check script timed out after ${timeoutMs} ms`, ok: false };
+  if (r.signal) return { line: `down # check script killed by ${r.signal}`, ok: false };
+  if (r.exitCode !== 0) return { line: `down # check script exited with code ${r.exitCode}`, ok: false };
+  const first = sanitizeReply(r.stdout.split(/\r?\n/)[0] ?? '');
+  return first ? { line: first, ok: true } : { line: 'down # check script printed nothing', ok: false };
 }
 
 export async function startAgent(o: AgentOptions): Promise<AgentHandle> {

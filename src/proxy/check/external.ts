@@ -1,6 +1,6 @@
 // `option external-check`: runs `external-check command` per check with haproxy's argv and replaced
-// environment (haproxy.md §2.5), in its own process group, killed (SIGTERM, then SIGKILL) on timeout.
-import { spawn } from 'node:child_process';
+// environment (haproxy.md §2.5), in its own process group, killed (SIGTERM, then SIGKILL) on timeout (core/proc-group.ts).
+import { runInGroup } from '../../core/proc-group.js';
 import type { CheckStatusCode, ProxySection, RuntimeServerView } from '../types.js';
 
 export interface ExternalInput {
@@ -41,43 +41,17 @@ export function externalArgs(section: ProxySection, server: RuntimeServerView): 
   return { argv: [pxAddr, pxPort, srvAddr, srvPort], env };
 }
 
+/** Grace between SIGTERM and SIGKILL of a timed-out check's process group. */
+const KILL_GRACE_MS = 1000;
+
 /** Exit 0 -> PROCOK; non-zero or signal -> PROCERR; still running at the deadline -> PROCTOUT. Never throws. */
-export function runExternalCheck(input: ExternalInput): Promise<ExternalOutcome> {
-  const start = performance.now();
+export async function runExternalCheck(input: ExternalInput): Promise<ExternalOutcome> {
   const { argv, env } = externalArgs(input.section, input.server);
-  const finish = (status: CheckStatusCode, info: string): ExternalOutcome => ({ status, info, durationMs: Math.round(performance.now() - start) });
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (o: ExternalOutcome) => {
-      if (!settled) {
-        settled = true;
-        resolve(o);
-      }
-    };
-    // The environment is replaced, not extended, exactly like haproxy's.
-    const child = spawn(input.command, argv, { env: { PATH: input.path, ...env }, detached: true, stdio: 'ignore' });
-    const killGroup = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, sig);
-      } catch {
-        /* already gone */
-      }
-    };
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM');
-      setTimeout(() => killGroup('SIGKILL'), 1000).unref();
-    }, input.timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      settle(finish('PROCERR', `failed to run '${input.command}': ${err.message}`));
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) settle(finish('PROCTOUT', `killed after ${input.timeoutMs} ms`));
-      else if (code === 0) settle(finish('PROCOK', ''));
-      else settle(finish('PROCERR', signal ? `killed by signal ${signal}` : `exit code ${code}`));
-    });
-  });
+  // The environment is replaced, not extended, exactly like haproxy's.
+  const r = await runInGroup([input.command, ...argv], { timeoutMs: input.timeoutMs, killGraceMs: KILL_GRACE_MS, env: { PATH: input.path, ...env } });
+  const out = (status: CheckStatusCode, info: string): ExternalOutcome => ({ status, info, durationMs: Math.round(r.durationMs) });
+  if (r.spawnError) return out('PROCERR', `failed to run '${input.command}': ${r.spawnError.message}`);
+  if (r.timedOut) return out('PROCTOUT', `killed after ${input.timeoutMs} ms`);
+  if (r.exitCode === 0) return out('PROCOK', '');
+  return out('PROCERR', r.signal ? `killed by signal ${r.signal}` : `exit code ${r.exitCode}`);
 }
