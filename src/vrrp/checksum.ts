@@ -1,6 +1,7 @@
 // Internet checksum (RFC 1071) for VRRP: plain over the message for v2, with the IPv4 pseudo-header for v3.
 
 import { IPPROTO_VRRP } from './constants.js';
+import { ipv4Bytes } from '../core/ipv4.js';
 
 /**
  * One's-complement sum of 16-bit big-endian words, folded to 16 bits, NOT complemented.
@@ -22,28 +23,14 @@ export function internetChecksum(buf: Uint8Array, initial = 0): number {
   return ~onesComplementSum(buf, initial) & 0xffff;
 }
 
-/** Parse a dotted quad into 4 bytes; returns undefined for anything that is not a plain IPv4 address. */
-function quad(addr: string): number[] | undefined {
-  const parts = addr.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out.push(n);
-  }
-  return out;
-}
-
 /**
  * The 12-byte IPv4 pseudo-header of RFC 5798 §5.2.8 (same layout as TCP/UDP, RFC 768): source, destination,
  * zero, protocol 112, VRRP message length. keepalived uses the real IP header addresses, so each unicast
  * peer's packet carries a different checksum ([vrrp.c] vrrp_build_vrrp_v3, vrrp_update_pkt).
  */
 export function ipv4PseudoHeader(src: string, dst: string, vrrpLength: number, protocol = IPPROTO_VRRP): Buffer {
-  const s = quad(src);
-  const d = quad(dst);
+  const s = ipv4Bytes(src);
+  const d = ipv4Bytes(dst);
   if (!s || !d) throw new RangeError(`pseudo-header needs IPv4 addresses, got ${src} -> ${dst}`);
   return Buffer.from([...s, ...d, 0, protocol, (vrrpLength >>> 8) & 0xff, vrrpLength & 0xff]);
 }

@@ -18,28 +18,14 @@ import {
   VRRP_TYPE_ADVERT,
 } from './constants.js';
 import { internetChecksum, ipv4HeaderChecksum, vrrpV3Checksum } from './checksum.js';
+import { ipv4ToNumber, numberToIpv4 } from '../core/ipv4.js';
 
 // ---------------------------------------------------------------------------------------------
 // IPv4 address helpers (dotted quad <-> unsigned 32-bit host order)
 // ---------------------------------------------------------------------------------------------
 
-/** Dotted quad -> unsigned 32-bit number, or undefined if not a plain IPv4 address. */
-export function ipv4ToNumber(addr: string): number | undefined {
-  const parts = addr.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-export function numberToIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
-}
+// Dotted quad <-> number live in core/ipv4.ts (shared with the checksum and the config); re-exported here.
+export { ipv4ToNumber, numberToIpv4 };
 
 /** 224.0.0.0/4 (RFC 5771); keepalived's IN_MULTICAST test for "multicast instance" checks. */
 export function isIpv4Multicast(addr: string): boolean {

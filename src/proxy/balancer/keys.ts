@@ -1,40 +1,20 @@
 // Hash inputs of the hashing algorithms (haproxy backend.c get_server_sh/uh/ph/hh), pure: which bytes of the
 // client address, URI, URL parameter or header get hashed. `undefined` = input missing -> round robin.
-import net from 'node:net';
+import { addrBytes } from '../acl/net.js';
 import type { BalanceAlgo } from '../types.js';
 
 /**
  * balance source: XOR of the address as 32-bit big-endian words (IPv4 = the address itself, IPv6 = four words).
- * IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`, what a dual-stack Node socket reports) count as IPv4.
+ * IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`, what a dual-stack Node socket reports) count as IPv4; a zone
+ * id (`%eth0`) is not part of the address. Bytes come from the data plane's address parser (acl/net.ts).
  */
 export function sourceWord(ip: string): number | undefined {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  const addr = mapped ? mapped[1]! : ip;
-  if (net.isIPv4(addr)) {
-    return addr.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
-  }
-  if (!net.isIPv6(addr)) return undefined;
-  const words = ipv6Words(addr);
-  return (words[0]! ^ words[1]! ^ words[2]! ^ words[3]!) >>> 0;
-}
-
-function ipv6Words(addr: string): number[] {
-  const zone = addr.indexOf('%');
-  let a = zone >= 0 ? addr.slice(0, zone) : addr;
-  // Embedded IPv4 tail (e.g. ::1.2.3.4) becomes two hextets.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (v4) {
-    const o = v4[1]!.split('.').map(Number);
-    a = a.slice(0, -v4[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
-  }
-  const [head, tail] = a.includes('::') ? a.split('::') as [string, string] : [a, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const fill = tail !== undefined ? 8 - h.length - t.length : 0;
-  const hextets = [...h, ...Array<string>(fill).fill('0'), ...t].map((x) => parseInt(x, 16) || 0);
-  const words: number[] = [];
-  for (let i = 0; i < 8; i += 2) words.push(((hextets[i]! << 16) | hextets[i + 1]!) >>> 0);
-  return words;
+  const zone = ip.indexOf('%');
+  const b = addrBytes(zone >= 0 ? ip.slice(0, zone) : ip);
+  if (!b) return undefined;
+  let word = 0;
+  for (let i = 0; i < b.length; i += 4) word ^= (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+  return word >>> 0;
 }
 
 /** Path of a request URI: an absolute URI loses scheme and authority (haproxy http_parse_path). */

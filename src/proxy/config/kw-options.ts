@@ -4,6 +4,7 @@ import type { StmtCtx } from './ctx.js';
 import { hasBackendCap, hasFrontendCap, type ProxyDraft } from './draft.js';
 import { parseHttpchkArgs } from './kw-checks.js';
 import { parseIntArg } from './units.js';
+import { parseNetwork } from '../acl/net.js';
 
 type Cap = 'FE' | 'BE' | 'ANY';
 
@@ -169,21 +170,15 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
+/**
+ * `except <net>`: validated by the parser the data plane matches with (acl/net.ts parseNetwork), so a network the
+ * config accepts is one the proxy can use; the address is kept as written, the mask as a prefix length.
+ */
 function parseNet(text: string | undefined): { network: string; prefix: number } | undefined {
-  if (!text) return undefined;
-  const [net, mask] = text.split('/');
-  if (!net) return undefined;
-  const v6 = net.includes(':');
-  const max = v6 ? 128 : 32;
-  if (!v6 && !/^\d{1,3}(\.\d{1,3}){3}$/.test(net)) return undefined;
-  if (mask === undefined) return { network: net, prefix: max };
-  if (/^\d+$/.test(mask) && Number(mask) <= max) return { network: net, prefix: Number(mask) };
-  // dotted netmask form 255.255.0.0
-  if (!v6 && /^\d{1,3}(\.\d{1,3}){3}$/.test(mask)) {
-    const bits = mask.split('.').map(Number).reduce((acc, o) => acc * 256 + o, 0).toString(2).padStart(32, '0');
-    if (/^1*0*$/.test(bits)) return { network: net, prefix: bits.indexOf('0') < 0 ? 32 : bits.indexOf('0') };
-  }
-  return undefined;
+  const parsed = text ? parseNetwork(text) : undefined;
+  if (!text || !parsed) return undefined;
+  const slash = text.indexOf('/');
+  return { network: slash < 0 ? text : text.slice(0, slash), prefix: parsed.prefix };
 }
 
 export function parseOption(d: ProxyDraft, ctx: StmtCtx): void {

@@ -42,14 +42,6 @@ export function parseIPv4(s: string): Parsed<string> {
   return { ok: false, reason: `'${s}' is not an IPv4 address` };
 }
 
-export function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-export function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
 /** Formats microseconds as seconds without float noise, e.g. 1500000 -> "1.5". */
 export function formatSeconds(us: number): string {
   return String(Math.round(us) / 1e6);

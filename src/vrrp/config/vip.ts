@@ -2,7 +2,8 @@
 // Syntax and defaults: keepalived.md §6.1 ([vrrp_ipaddress.c] `alloc_ipaddress`, `parse_ipaddress`). keepalived
 // skips a bad entry with a config error and runs without that VIP; hapair refuses the config, naming the field.
 import type { SourceRef, VipConfig } from '../types.js';
-import { intToIpv4, ipv4ToInt, parseIPv4, parseInteger } from './values.js';
+import { parseIPv4, parseInteger } from './values.js';
+import { ipv4ToNumber, numberToIpv4 } from '../../core/ipv4.js';
 
 export type VipResult = { readonly ok: true; readonly vip: VipConfig } | { readonly ok: false; readonly error: string };
 
@@ -88,9 +89,9 @@ function broadcast(address: string, prefix: number, v: string): { ok: true; valu
   if (v === '+' || v === '-') {
     if (prefix > 30) return { ok: false, error: `'${v}' needs a prefix of 30 or less (address has /${prefix})` };
     const hostMask = 2 ** (32 - prefix) - 1;
-    const a = ipv4ToInt(address);
+    const a = ipv4ToNumber(address) ?? 0; // validated by the caller
     const net = a - (a % (hostMask + 1));
-    return { ok: true, value: intToIpv4(v === '+' ? net + hostMask : net) };
+    return { ok: true, value: numberToIpv4(v === '+' ? net + hostMask : net) };
   }
   const r = parseIPv4(v);
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.reason };
