@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { CheckControl, ProxyRuntimeView, StatsSocketConfig } from '../types.js';
 import { runCommand, type Session } from './commands.js';
 import { splitCommands, splitWords } from './parse.js';
+import { statsSocketEndpoint } from '../config/addr.js';
 
 /** A request line longer than this is refused (haproxy's CLI buffer is of the same order). */
 const MAX_LINE = 64 * 1024;
@@ -27,10 +28,10 @@ export function executeLine(rt: ProxyRuntimeView, checks: CheckControl, session:
   return out;
 }
 
+/** A TCP `stats socket` (host:port as the loader normalised it), else undefined for a unix path. */
 function tcpTarget(p: string): { host: string; port: number } | undefined {
-  const m = /^(?:ipv4@)?(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(p);
-  if (!m) return undefined;
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  const e = statsSocketEndpoint(p);
+  return 'port' in e ? e : undefined;
 }
 
 function serveConnection(sock: net.Socket, rt: ProxyRuntimeView, checks: CheckControl, cfg: StatsSocketConfig, idleMs: number): void {

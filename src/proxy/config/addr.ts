@@ -109,3 +109,18 @@ export function parseAddress(text: string, opts: AddrOptions = {}): AddrResult {
   if (port === undefined) return { ok: false, message: `invalid port '${portText}'` };
   return { ok: true, addr: { ...base, port } };
 }
+
+export type SocketEndpoint = { readonly path: string } | { readonly host: string; readonly port: number };
+
+/**
+ * Where a loaded `stats socket` listens / is dialled (GlobalConfig.statsSockets[].path): the loader writes a unix
+ * path or a normalised `host:port` / `[v6]:port` (host names included); this is the one reader of that string,
+ * for the runtime API server and its clients.
+ */
+export function statsSocketEndpoint(target: string): SocketEndpoint {
+  if (!target.startsWith('/') && !target.startsWith('unix@')) {
+    const r = parseAddress(target);
+    if (r.ok && r.addr.port !== undefined) return { host: r.addr.host, port: r.addr.port };
+  }
+  return { path: target.replace(/^unix@/, '') };
+}

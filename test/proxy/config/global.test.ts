@@ -4,6 +4,7 @@ import test from 'ava';
 import type { GlobalConfig } from '../../../src/proxy/types.js';
 import { haproxyCheckText } from '../../helpers/pxconf-oracle.js';
 import { codes, parseLines } from '../../helpers/pxconf.js';
+import { statsSocketEndpoint } from '../../../src/proxy/config/addr.js';
 
 const cfg = (lines: readonly string[]): string[] => ['global', ...lines.map((l) => `  ${l}`), 'listen z', '  bind :8000'];
 const haproxyAccepts = async (lines: readonly string[]): Promise<boolean> => (await haproxyCheckText(cfg(lines).join('\n') + '\n')).valid;
@@ -93,4 +94,14 @@ for (const [lines, code] of errors) {
 test('global may repeat; a second global section continues the first', (t) => {
   const r = parseLines(['global', '  maxconn 10', 'listen a', '  bind :8000', 'global', '  nbthread 2']);
   t.like(r.config?.global, { maxconn: 10, nbthread: 2 });
+});
+
+test('stats socket endpoints: what the loader writes reads back as a path or host/port (host names included)', (t) => {
+  const lines = ['stats socket /run/a.sock', 'stats socket ipv4@127.0.0.1:9999', 'stats socket [::1]:9998', 'stats socket lb1.example.com:9997', 'stats socket unix@rel/b.sock', 'stats socket *:9996'];
+  const r = parseLines(cfg(lines));
+  t.deepEqual(r.errors, []);
+  t.deepEqual(r.config?.global.statsSockets.map((s) => statsSocketEndpoint(s.path)), [
+    { path: '/run/a.sock' }, { host: '127.0.0.1', port: 9999 }, { host: '::1', port: 9998 }, { host: 'lb1.example.com', port: 9997 },
+    { path: 'rel/b.sock' }, { host: '0.0.0.0', port: 9996 },
+  ]);
 });
