@@ -32,6 +32,16 @@ export interface GroupRunResult {
   readonly stderr: string;
 }
 
+/** True while `pid` exists (EPERM: it exists but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Sends `sig` to the process group led by `pid`; a group that is already gone is not an error. */
 export function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;

@@ -1,6 +1,7 @@
 // Cross-process lock files (O_EXCL create) for the spool, shared by the daemon and `hapair notify-mail`.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { pidAlive } from '../core/proc-group.js';
 
 /**
  * Node has no flock(2), so a lock is a file created with O_EXCL holding {pid, boot id}. A lock whose
@@ -36,15 +37,6 @@ export interface Lock {
   /** Marks the lock as still in use (long delivery passes). */
   refresh(): Promise<void>;
   release(): Promise<void>;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function isStale(file: string, content: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runInGroup } from '../../src/core/proc-group.js';
+import { pidAlive, runInGroup } from '../../src/core/proc-group.js';
 import { runScript } from '../../src/notify/script-run.js';
 import { tmpDir } from '../helpers/paths.js';
 
@@ -86,4 +86,11 @@ test('spawn errors and a replaced environment', async (t) => {
   t.like(await runInGroup([], { timeoutMs: 1000, killGraceMs: 0 }), { spawnError: { message: 'empty command' } });
   const env = await runInGroup(['/usr/bin/env'], { timeoutMs: 5000, killGraceMs: 0, env: { ONLY: 'this' }, stdoutMax: 1000 });
   t.is(env.stdout, 'ONLY=this\n');
+});
+
+test('pidAlive: ourselves yes, a reaped child no, pid 1 (another user\'s or ours) yes', async (t) => {
+  t.true(pidAlive(process.pid));
+  t.true(pidAlive(1));
+  const r = await runInGroup(sh('echo $$'), { timeoutMs: 5000, killGraceMs: 0, stdoutMax: 20 });
+  t.false(pidAlive(Number(r.stdout.trim())));
 });
