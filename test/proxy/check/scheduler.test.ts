@@ -1,29 +1,13 @@
 // The scheduler end to end with a virtual clock and real loopback targets: rise/fall timing, intervals,
 // agent + health combination, maintenance pause/resume, enable/disable and forcing.
 import test from 'ava';
-import net from 'node:net';
 import { startChecks, type ChecksHandle } from '../../../src/proxy/check/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { FakeRuntime, section, serverConfig } from '../../helpers/check-fixtures.js';
 import { agentServer, tcpServer, type TestServer } from '../../helpers/check-servers.js';
 import { fakeClock, type FakeClock } from '../../helpers/check-clock.js';
+import { Toggle } from '../../helpers/check-toggle.js';
 import type { ServerConfig } from '../../../src/proxy/types.js';
-
-/** Opens/closes a listener on a fixed port so the same server can be healthy, then broken, then healthy. */
-class Toggle {
-  private srv: net.Server | undefined;
-  constructor(public port = 0) {}
-  async up(): Promise<void> {
-    const srv = net.createServer((s) => s.on('error', () => undefined).end());
-    await new Promise<void>((r) => srv.listen(this.port, '127.0.0.1', r));
-    this.port = (srv.address() as net.AddressInfo).port;
-    this.srv = srv;
-  }
-  async down(): Promise<void> {
-    await new Promise<void>((r) => (this.srv ? this.srv.close(() => r()) : r()));
-    this.srv = undefined;
-  }
-}
 
 async function step(clock: FakeClock, checks: ChecksHandle, ms: number): Promise<void> {
   clock.tick(ms);

@@ -2,7 +2,6 @@
 // real loopback targets: leaving maintenance with the agent down, the health check restart at `rise` (API and
 // reload paths), and chkfail counting only real failed checks (haproxy.md §2.1, §2.2, §3; haproxy 2.6.12 lab).
 import test from 'ava';
-import net from 'node:net';
 import { startChecks, type ChecksHandle } from '../../../src/proxy/check/index.js';
 import { createBackends, reloadBackends, serverStatusText, type Backend, type ServerTransitionEvent } from '../../../src/proxy/backend/index.js';
 import { parseProxyText } from '../../../src/proxy/config/load.js';
@@ -10,28 +9,9 @@ import { silentLogger } from '../../../src/core/logger.js';
 import type { ProxyConfig, ProxyRuntimeView, ServerTransitionCause } from '../../../src/proxy/types.js';
 import { agentServer } from '../../helpers/check-servers.js';
 import { fakeClock, type FakeClock } from '../../helpers/check-clock.js';
+import { Toggle } from '../../helpers/check-toggle.js';
 
 const CLI: ServerTransitionCause = { source: 'cli', reason: 'test' };
-
-/** A listener that can go away and come back on the same port. */
-class Target {
-  private srv: net.Server | undefined;
-  connections = 0;
-  constructor(public port = 0) {}
-  async up(): Promise<void> {
-    const srv = net.createServer((s) => {
-      this.connections++;
-      s.on('error', () => undefined).end();
-    });
-    await new Promise<void>((r) => srv.listen(this.port, '127.0.0.1', r));
-    this.port = (srv.address() as net.AddressInfo).port;
-    this.srv = srv;
-  }
-  async down(): Promise<void> {
-    await new Promise<void>((r) => (this.srv ? this.srv.close(() => r()) : r()));
-    this.srv = undefined;
-  }
-}
 
 function load(serverLine: string): ProxyConfig {
   const r = parseProxyText(`defaults\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nbackend be\n  ${serverLine}\n  server other 127.0.0.1:9\n`, 't.cfg');
@@ -86,7 +66,7 @@ function setState(checks: ChecksHandle, rt: RealRuntime, state: 'ready' | 'maint
 }
 
 test('leaving MAINT while the agent says down keeps the server DOWN (agent) until the agent says up', async (t) => {
-  const web = new Target();
+  const web = new Toggle();
   await web.up();
   const agent = await agentServer({ kind: 'reply', text: 'up\n' });
   const { rt, clock, checks } = start(load(`server s1 127.0.0.1:${web.port} check inter 2000 agent-check agent-port ${agent.port} agent-inter 2000`));
@@ -116,7 +96,7 @@ test('leaving MAINT while the agent says down keeps the server DOWN (agent) unti
 });
 
 test('leaving MAINT restarts the health check at rise and checks at once (API path and reload path)', async (t) => {
-  const web = new Target();
+  const web = new Toggle();
   await web.up();
   const line = `server s1 127.0.0.1:${web.port} check inter 60000 rise 2 fall 2`;
   const { rt, clock, checks } = start(load(line));
@@ -156,7 +136,7 @@ test('leaving MAINT restarts the health check at rise and checks at once (API pa
 });
 
 test('chkfail counts real failed checks only: not hdown / `set server health down`, not agent failures', async (t) => {
-  const web = new Target();
+  const web = new Toggle();
   await web.up();
   const agent = await agentServer({ kind: 'reply', text: 'up\n' });
   const { rt, clock, checks } = start(load(`server s1 127.0.0.1:${web.port} check inter 1000 rise 2 fall 3 agent-check agent-port ${agent.port} agent-inter 1000`));
