@@ -87,8 +87,14 @@ export interface ChildProxy {
 }
 
 /** Starts `hapair proxy -f <tmp>/haproxy.cfg --run-dir <tmp>` and waits for its 'started' line. */
+const childDirs = new Set<string>();
+process.on('exit', () => {
+  for (const d of childDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export async function startChild(text: string, opts: { prlimitNofile?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ChildProxy> {
   const dir = tmpDir('hapair-px-');
+  childDirs.add(dir);
   const cfgPath = path.join(dir, 'haproxy.cfg');
   fs.writeFileSync(cfgPath, await withPorts(text));
   const args = ['proxy', '-f', cfgPath, '--run-dir', dir];
@@ -121,11 +127,9 @@ export async function startChild(text: string, opts: { prlimitNofile?: number; e
     },
     fdCount: () => fs.readdirSync(`/proc/${pid}/fd`).length,
     rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
-    async stop(signal = 'SIGTERM') {
-      const r = await daemon.stop(signal);
-      fs.rmSync(dir, { recursive: true, force: true });
-      return r;
-    },
+    // The temp dir (config, run dir) outlives stop(): tests probe a stopped proxy through its config
+    // (e.g. proxy-alive). It is removed when the test worker exits.
+    stop: (signal = 'SIGTERM') => daemon.stop(signal),
   };
 }
 
