@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { HaError } from '../../core/errors.js';
 import { defaultRunDir } from '../../core/paths.js';
+import { statsSocketEndpoint } from '../../proxy/config/addr.js';
 
 export const usage = `usage: hapair ctl [-S SOCKET] [-f haproxy.cfg] [--run-dir DIR] [--timeout-ms N] "<command>"
 
@@ -48,9 +49,9 @@ async function socketFromConfig(files: string[]): Promise<string | undefined> {
   return loadProxyConfigOrThrow(files).config.global.statsSockets[0]?.path;
 }
 
+/** The loader's normalised `stats socket` string (or a -S value): unix path, `host:port`, `[v6]:port`, `ipv4@...`. */
 function target(p: string): net.NetConnectOpts {
-  const m = /^(?:ipv4@)?(\d{1,3}(?:\.\d{1,3}){3}|localhost):(\d+)$/.exec(p);
-  return m ? { host: m[1]!, port: Number(m[2]) } : { path: p };
+  return statsSocketEndpoint(p);
 }
 
 /** Sends `line` and resolves with everything the proxy wrote before closing. */
