@@ -16,6 +16,8 @@ export const REASON_TEXT: Readonly<Record<TransitionReason, string>> = {
   'sync-group': 'followed another member of its vrrp_sync_group',
   shutdown: 'hapair is stopping',
   reload: 'instance removed by a configuration reload',
+  'runtime-error': 'hapair could not apply the state on this host (e.g. adding a virtual address failed); retrying',
+  'unicast-no-peer': 'unicast_fault_no_peer is set and no unicast_peer is configured',
 };
 
 /** keepalived's subject event and body line per target state ([notify] vrrp_smtp_notifier / vrrp_sync_smtp_notifier). */

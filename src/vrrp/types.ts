@@ -64,6 +64,8 @@ export interface GlobalDefs {
   readonly enableScriptSecurity: boolean; // enable_script_security
   readonly smtpAlert?: boolean; // global smtp_alert / smtp_alert_vrrp (default for instances)
   readonly garp: GarpSettings; // vrrp_garp_* defaults inherited by instances
+  /** (added) `vrrp_check_unicast_src`: default of every instance's checkUnicastSrc. */
+  readonly checkUnicastSrc?: boolean;
   readonly mail: MailSettings;
 }
 
@@ -156,6 +158,10 @@ export interface InstanceConfig {
   readonly unicastSrcIp?: string;
   readonly unicastPeers: readonly UnicastPeer[]; // empty => multicast 224.0.0.18
   readonly unicastTtl: number; // default 255
+  /** (added) `check_unicast_src` or global `vrrp_check_unicast_src`: a unicast advert's source must be a peer. */
+  readonly checkUnicastSrc?: boolean;
+  /** (added) `unicast_fault_no_peer`: no unicast_peer => FAULT instead of falling back to multicast. */
+  readonly unicastFaultNoPeer?: boolean;
   readonly garp: GarpSettings;
   readonly lowerPrioNoAdvert: boolean; // default false
   readonly higherPrioSendAdvert: boolean; // default false
@@ -249,7 +255,9 @@ export type TransitionReason =
   | 'vip-deleted' // a VIP was deleted behind our back while MASTER
   | 'sync-group' // followed another member of the vrrp_sync_group
   | 'shutdown' // SIGTERM / instance removed
-  | 'reload'; // instance removed by SIGHUP
+  | 'reload' // instance removed by SIGHUP
+  | 'runtime-error' // (added) the runtime could not do what the state needs (e.g. add a VIP): FAULT, retried
+  | 'unicast-no-peer'; // (added) unicast_fault_no_peer with no unicast_peer: FAULT for as long as the config says so
 
 export interface FsmConfig {
   readonly name: string;
