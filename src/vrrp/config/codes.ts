@@ -63,6 +63,7 @@ export type KaDiagCode =
   | 'script-extra-words'
   | 'script-timeout-zero'
   | 'unicast-no-peers'
+  | 'unicast-fault-no-peer'
   | 'unicast-ttl-no-peers'
   | 'peer-ttl-range'
   | 'interface-required'

@@ -69,6 +69,7 @@ export function completeGlobal(g: GlobalDraft, hostname: string): GlobalDefs {
     enableScriptSecurity: g.enableScriptSecurity,
     ...(smtpAlert !== undefined ? { smtpAlert } : {}),
     garp,
+    ...(g.checkUnicastSrc ? { checkUnicastSrc: true } : {}),
     mail,
   };
 }
@@ -145,8 +146,11 @@ export function completeInstance(d: InstanceDraft, global: GlobalDefs, g: Global
   const advert = roundAdvert(d.advertUs ?? DEFAULTS.advertUs, version);
   reportAdvert(d, advert, version, rep);
   const unicastPeers = [...d.unicastPeers];
-  if (d.unicastKeyword && unicastPeers.length === 0) {
-    rep.warn(d.unicastKeyword, 'unicast-no-peers', 'a unicast keyword without unicast_peer entries: adverts go to multicast 224.0.0.18 (keepalived does the same, deprecated)', 'add a unicast_peer { } block or remove unicast_src_ip');
+  if (d.unicastFaultNoPeer && unicastPeers.length === 0) {
+    // keepalived 2.2.7 unicast_fault_no_peer: no fallback to multicast, the instance is held in FAULT.
+    rep.warn(d.unicastFaultNoPeer, 'unicast-fault-no-peer', `unicast_fault_no_peer and no unicast_peer entries: ${d.name} stays in FAULT (it never falls back to multicast)`, 'add a unicast_peer { } block listing the other node');
+  } else if (d.unicastKeyword && unicastPeers.length === 0) {
+    rep.warn(d.unicastKeyword, 'unicast-no-peers', 'a unicast keyword without unicast_peer entries: adverts go to multicast 224.0.0.18 (keepalived does the same, deprecated)', 'add a unicast_peer { } block or remove unicast_src_ip (or add unicast_fault_no_peer to fail instead)');
   }
   if (d.unicastTtlWhere && unicastPeers.length === 0) {
     rep.warn(d.unicastTtlWhere, 'unicast-ttl-no-peers', 'unicast_ttl without unicast peers is ignored (as keepalived)', 'remove unicast_ttl');
@@ -175,6 +179,8 @@ export function completeInstance(d: InstanceDraft, global: GlobalDefs, g: Global
     ...(d.unicastSrcIp !== undefined ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers,
     unicastTtl: unicastPeers.length > 0 ? (d.unicastTtl ?? DEFAULTS.unicastTtl) : DEFAULTS.unicastTtl,
+    ...(d.checkUnicastSrc || global.checkUnicastSrc ? { checkUnicastSrc: true } : {}),
+    ...(d.unicastFaultNoPeer ? { unicastFaultNoPeer: true } : {}),
     garp: completeGarp(d, global, g),
     lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? g.lowerPrioNoAdvert ?? false,
     higherPrioSendAdvert: d.higherPrioSendAdvert ?? g.higherPrioSendAdvert ?? false,

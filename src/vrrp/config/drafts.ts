@@ -52,6 +52,7 @@ export interface GlobalDraft {
   higherPrioSendAdvert?: boolean;
   downTimerAdverts?: number;
   vrrpStrict?: SourceRef;
+  checkUnicastSrc?: boolean; // vrrp_check_unicast_src
   mail: MailDraft;
   seen: Set<string>; // single-valued keywords already set
 
@@ -111,6 +112,8 @@ export interface InstanceDraft {
   unicastKeyword?: SourceRef; // any unicast_* keyword seen (keepalived's VRRP_FLAG_UNICAST_CONFIGURED)
   unicastTtl?: number;
   unicastTtlWhere?: SourceRef;
+  checkUnicastSrc?: boolean; // check_unicast_src
+  unicastFaultNoPeer?: SourceRef; // unicast_fault_no_peer
   garp: Partial<Mutable<GarpSettings>>;
   lowerPrioNoAdvert?: boolean;
   higherPrioSendAdvert?: boolean;

@@ -142,6 +142,7 @@ const TABLE: KeywordTable<GlobalDraft> = {
   vrrp_lower_prio_no_advert: { maxArgs: 1, handle: (n, g, rep) => void (g.lowerPrioNoAdvert = optionalBoolArg(n, rep) ?? g.lowerPrioNoAdvert) },
   vrrp_higher_prio_send_advert: { maxArgs: 1, handle: (n, g, rep) => void (g.higherPrioSendAdvert = optionalBoolArg(n, rep) ?? g.higherPrioSendAdvert) },
   vrrp_down_timer_adverts: { minArgs: 1, maxArgs: 1, handle: (n, g, rep) => void (g.downTimerAdverts = intArg(n, rep, 1, 100) ?? g.downTimerAdverts) },
+  vrrp_check_unicast_src: { maxArgs: 0, handle: (_n, g) => void (g.checkUnicastSrc = true) },
   // Accepted so the lint can explain it (lints.ts): strict mode is not implemented.
   vrrp_strict: { maxArgs: 0, handle: (n, g) => void (g.vrrpStrict = whereOf(n)) },
 };

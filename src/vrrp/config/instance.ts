@@ -156,6 +156,21 @@ const TABLE: KeywordTable<InstanceDraft> = {
       unicastPeerBlock(n, inst, rep);
     },
   },
+  // keepalived: both set VRRP_FLAG_UNICAST_CONFIGURED like any unicast keyword (vrrp_parser.c).
+  check_unicast_src: {
+    maxArgs: 0,
+    handle: (n, inst) => {
+      inst.checkUnicastSrc = true;
+      inst.unicastKeyword ??= whereOf(n);
+    },
+  },
+  unicast_fault_no_peer: {
+    maxArgs: 0,
+    handle: (n, inst) => {
+      inst.unicastFaultNoPeer = whereOf(n);
+      inst.unicastKeyword ??= whereOf(n);
+    },
+  },
   unicast_ttl: {
     minArgs: 1,
     maxArgs: 1,

@@ -18,6 +18,9 @@ type Lint = (input: LintInput, rep: Reporter) => void;
  * keeps sending (lower-priority) adverts that the backup accepts, so the VIP never moves (issues #2599,
  * #2483, #2552, #2379, #535). Configs are usually symmetric, so this node's nopreempt implies the peer's.
  */
+/** Where operators read about the trap (docs shipped with hapair; test/vrrp/config/lints.test.ts checks the anchor). */
+export const NOPREEMPT_DOC = 'docs/migration.md#the-nopreempt--weight-trap';
+
 const nopreemptWeight: Lint = ({ config }, rep) => {
   for (const i of config.instances) {
     if (!i.nopreempt) continue;
@@ -29,8 +32,9 @@ const nopreemptWeight: Lint = ({ config }, rep) => {
     if (!first) continue;
     rep.warn(first.where, 'nopreempt-weight',
       `${weighted.map((w) => w.what).join(', ')} of ${i.name} can only change the priority, and under nopreempt that never moves the VIP: ` +
-        'a backup with nopreempt accepts the degraded master\'s lower-priority adverts and never takes over (keepalived.md §3.3)',
-      'drop the weight (weight 0: a failing check puts the instance in FAULT and releases the VIP), or remove nopreempt on the peer and use a weight larger than the priority gap');
+        `a backup with nopreempt accepts the degraded master's lower-priority adverts and never takes over (see ${NOPREEMPT_DOC})`,
+      'track the check with weight 0 (a failing check then puts the instance in FAULT, it releases the VIP and the peer takes over), ' +
+        'or remove nopreempt on both nodes and use a weight larger than the priority gap');
   }
 };
 
@@ -59,7 +63,7 @@ const processNameCheck: Lint = ({ config }, rep) => {
 const strict: Lint = ({ vrrpStrict, strictModes }, rep) => {
   for (const at of [...(vrrpStrict ? [vrrpStrict] : []), ...strictModes]) {
     rep.warn(at, 'vrrp-strict-unsupported', 'strict mode (vrrp_strict / strict_mode) is not supported by hapair: no firewall DROP rules are installed and the strict RFC checks are not enforced',
-      'remove it (its DROP rules are the classic "VIP not reachable" cause, keepalived.md §8.7)');
+      'remove it: in keepalived, strict mode adds firewall rules that drop all traffic to the VIPs, the most common reason a VIP does not answer ping; hapair never adds such rules');
   }
 };
 

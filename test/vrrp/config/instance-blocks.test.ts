@@ -81,6 +81,14 @@ rows('unicast', [
   { name: 'min_ttl above max_ttl', conf: instance('unicast_peer {\n198.18.0.2 min_ttl 200 max_ttl 100\n}'), codes: ['peer-ttl-range', 'unicast-no-peers'] },
   { name: 'unknown peer option', conf: instance('unicast_peer {\n198.18.0.2 ttl 1\n}'), codes: ['invalid-value', 'unicast-no-peers'] },
   { name: 'duplicate peer', conf: instance('unicast_peer {\n198.18.0.2\n198.18.0.2\n}'), codes: ['track-duplicate'], pick: (c) => I(c).unicastPeers.length, want: 1 },
+  { name: 'check_unicast_src is honoured', conf: instance('check_unicast_src\nunicast_peer {\n198.18.0.2\n}'), codes: [], pick: (c) => I(c).checkUnicastSrc, want: true },
+  { name: 'global vrrp_check_unicast_src is every instance\'s default', conf: 'global_defs {\n  vrrp_check_unicast_src\n}\n' + instance('unicast_peer {\n198.18.0.2\n}'), codes: [], pick: (c) => [c.global.checkUnicastSrc, I(c).checkUnicastSrc], want: [true, true] },
+  { name: 'no source check unless asked', conf: instance('unicast_peer {\n198.18.0.2\n}'), codes: [], pick: (c) => [c.global.checkUnicastSrc, I(c).checkUnicastSrc], want: [undefined, undefined] },
+  { name: 'check_unicast_src alone is a unicast keyword (keepalived: multicast fallback)', conf: instance('check_unicast_src'), codes: ['unicast-no-peers'], pick: (c) => I(c).unicastPeers, want: [] },
+  { name: 'unicast_fault_no_peer with peers: set, no warning', conf: instance('unicast_fault_no_peer\nunicast_peer {\n198.18.0.2\n}'), codes: [], pick: (c) => I(c).unicastFaultNoPeer, want: true },
+  { name: 'unicast_fault_no_peer without peers: FAULT instead of multicast (warning at its line)', conf: instance('unicast_src_ip 198.18.0.1\nunicast_fault_no_peer'), codes: ['unicast-fault-no-peer'],
+    pick: (c) => [I(c).unicastFaultNoPeer, I(c).unicastPeers.length], want: [true, 0] },
+  { name: 'check_unicast_src takes no argument', conf: instance('check_unicast_src yes\nunicast_peer {\n198.18.0.2\n}'), codes: ['extra-argument'] },
 ]);
 
 rows('authentication', [

@@ -1,6 +1,10 @@
 // Every lint: fires on the trap (with a fix, at the right line) and stays quiet on the safe variant.
 import test from 'ava';
-import { checksProcessByName, runsNotifyMail } from '../../../src/vrrp/config/lints.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NOPREEMPT_DOC, checksProcessByName, runsNotifyMail } from '../../../src/vrrp/config/lints.js';
+import { anchors } from '../../helpers/docs-text.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { instance, load } from '../../helpers/kaconf.js';
 import { rows } from '../../helpers/kaconf-rows.js';
 
@@ -23,9 +27,18 @@ test('nopreempt-weight: at the tracker line, names every weighted tracker, sugge
   const d = r.diagnostics.find((x) => x.code === 'nopreempt-weight')!;
   t.is(d.line, 13);
   t.regex(d.message, /track_script chk, track_interface eth1 of VI_1/);
-  t.regex(d.message, /§3\.3/);
+  t.regex(d.message, /see docs\/migration\.md#the-nopreempt--weight-trap\)/);
   t.regex(d.fix!, /weight 0/);
   t.regex(d.fix!, /nopreempt/);
+});
+
+test('lint texts point operators to shipped docs (an existing anchor), never to the internal reference', (t) => {
+  const [file, anchor] = NOPREEMPT_DOC.split('#') as [string, string];
+  t.true(anchors(fs.readFileSync(path.join(repoRoot, file), 'utf8')).has(anchor), `${NOPREEMPT_DOC} resolves`);
+  const r = load('global_defs {\n vrrp_strict\n}\n' + script('/bin/true', '-20') + instance(`nopreempt\nstrict_mode\n${track}`));
+  t.deepEqual(r.diagnostics.map((d) => d.code).sort(), ['nopreempt-weight', 'vrrp-strict-unsupported', 'vrrp-strict-unsupported']);
+  for (const d of r.diagnostics) t.false(/keepalived\.md|§/.test(`${d.message} ${d.fix ?? ''}`), `${d.code}: ${d.message} / ${d.fix}`);
+  t.regex(r.diagnostics.find((d) => d.code === 'vrrp-strict-unsupported')!.fix!, /drop all traffic to the VIPs/);
 });
 
 rows('lint process-name-check', [
