@@ -48,6 +48,7 @@ export const PROXY_CONFIG_CODES = {
   'unsupported-option': 'E valid haproxy option hapair refuses (protocol-specific checks, transparent)',
   'removed-keyword': 'E keyword removed before haproxy 2.6 (clitimeout, nbproc, mode health, ...)',
   'legacy-keyword': 'W keyword removed from haproxy but accepted and mapped (forceclose, http-tunnel, redispatch)',
+  'no-effect-keyword': 'W process keyword (daemon, master-worker, user/uid, group/gid, chroot) whose job the systemd unit does; the message says what hapair does instead',
   'missing-argument': 'E keyword without its value',
   'too-many-args': 'E extra words after a keyword',
   'bad-value': 'E invalid or out-of-range value',

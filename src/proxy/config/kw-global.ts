@@ -29,11 +29,11 @@ const intKw = (min: number, max: number, set: (g: GlobalDraft, v: number) => voi
   else set(g, r.value);
 };
 
-const strKw = (set: (g: GlobalDraft, v: string) => void): Handler => (g, ctx) => {
+const strKw = (set: (g: GlobalDraft, v: string, ctx: StmtCtx) => void): Handler => (g, ctx) => {
   if (ctx.tooMany(1)) return;
   const v = ctx.args[1];
   if (v === undefined) ctx.error('missing-argument', `'${ctx.args[0]}' expects an argument.`);
-  else set(g, v);
+  else set(g, v, ctx);
 };
 
 /** A time argument at args[at] (at = 2 for two-word keywords such as `stats timeout`). */
@@ -53,9 +53,31 @@ const timeKw = (set: (g: GlobalDraft, v: number) => void, at = 1): Handler => (g
   }
 };
 
-const flagKw = (set: (g: GlobalDraft, on: boolean) => void): Handler => (g, ctx) => {
-  if (!ctx.tooMany(0)) set(g, ctx.modifier === 'std');
+const flagKw = (set: (g: GlobalDraft, on: boolean, ctx: StmtCtx) => void): Handler => (g, ctx) => {
+  if (!ctx.tooMany(0)) set(g, ctx.modifier === 'std', ctx);
 };
+
+/**
+ * haproxy's process-management keywords. hapair never forks into the background, switches user or chroots
+ * itself: the systemd unit (scripts/systemd/hapair-proxy.service) does those jobs, so a config that relies on
+ * them gets a warning saying where the job went. The values stay in GlobalConfig (seen by `hapair check`).
+ */
+const UNIT_DOES = {
+  daemon: ['hapair proxy always stays in the foreground (systemd Type=simple service, logs on stdout)', 'remove it; run hapair under systemd'],
+  'master-worker': [
+    "hapair's own process already supervises the data-plane workers ('nbthread N' forks N) and reloads in place on SIGHUP",
+    'remove it; reload with systemctl reload (SIGHUP)',
+  ],
+  user: ['hapair does not switch user after binding: the unit runs it as User= (CAP_NET_BIND_SERVICE lets it bind ports < 1024)', 'set User= in the systemd unit'],
+  group: ['hapair does not switch group after binding: the unit runs it as Group=', 'set Group= in the systemd unit'],
+  chroot: ['hapair does not chroot itself', "confine it with the unit's sandboxing (ProtectSystem=, RootDirectory=)"],
+} as const satisfies Readonly<Record<string, readonly [instead: string, fix: string]>>;
+
+/** Warns for a UNIT_DOES keyword (`uid`/`gid` count as `user`/`group`). */
+function unitDoes(ctx: StmtCtx, kw: keyof typeof UNIT_DOES): void {
+  const [instead, fix] = UNIT_DOES[kw];
+  ctx.warn('no-effect-keyword', `'${ctx.args[0]}' has no effect: ${instead}`, fix);
+}
 
 /** `stats socket <path|addr:port> [mode m] [level l] [expose-fd listeners] ...` and `stats timeout`. */
 function statsKw(g: GlobalDraft, ctx: StmtCtx): void {
@@ -131,13 +153,13 @@ const GLOBAL_KEYWORDS: Readonly<Record<string, Handler>> = {
   'max-spread-checks': timeKw((g, v) => (g.maxSpreadChecks = v)),
   'hard-stop-after': timeKw((g, v) => (g.hardStopAfter = v)),
   pidfile: strKw((g, v) => (g.pidfile = v)),
-  chroot: strKw((g, v) => (g.chroot = v)),
-  user: strKw((g, v) => (g.user = v)),
-  group: strKw((g, v) => (g.group = v)),
-  uid: strKw((g, v) => (g.user = v)),
-  gid: strKw((g, v) => (g.group = v)),
+  chroot: strKw((g, v, ctx) => ((g.chroot = v), unitDoes(ctx, 'chroot'))),
+  user: strKw((g, v, ctx) => ((g.user = v), unitDoes(ctx, 'user'))),
+  group: strKw((g, v, ctx) => ((g.group = v), unitDoes(ctx, 'group'))),
+  uid: strKw((g, v, ctx) => ((g.user = v), unitDoes(ctx, 'user'))),
+  gid: strKw((g, v, ctx) => ((g.group = v), unitDoes(ctx, 'group'))),
   node: strKw((g, v) => (g.node = v)),
-  daemon: flagKw((g, on) => (g.daemon = on)),
+  daemon: flagKw((g, on, ctx) => ((g.daemon = on), unitDoes(ctx, 'daemon'))),
   'external-check': flagKw((g, on) => (g.externalCheck = on)),
   'insecure-fork-wanted': flagKw((g, on) => (g.insecureForkWanted = on)),
   'master-worker': (g, ctx) => {
@@ -146,6 +168,7 @@ const GLOBAL_KEYWORDS: Readonly<Record<string, Handler>> = {
       return;
     }
     g.masterWorker = true;
+    unitDoes(ctx, 'master-worker');
   },
   stats: statsKw,
   log: (g, ctx) => {
@@ -168,12 +191,13 @@ const IGNORED_GLOBAL = new Set([
   'set-dumpable', 'strict-limits', 'numa-cpu-mapping', 'unix-bind', 'presetenv', 'setenv', 'resetenv', 'unsetenv',
   'noepoll', 'nopoll', 'nosplice', 'nogetaddrinfo', 'noreuseport', 'profiling.tasks', 'thread-groups', 'h1-case-adjust',
   'h1-case-adjust-file', 'default-path', 'expose-experimental-directives', 'hash-balance-factor', 'pp2-never-send-local',
-  'ca-base', 'crt-base', 'issuers-chain-path', 'fd-hard-limit', 'log-send-hostname', 'uid', 'chroot',
+  'ca-base', 'crt-base', 'issuers-chain-path', 'fd-hard-limit',
 ]);
 
 /** Removed from haproxy before 2.6: same fatal errors. */
 const REMOVED_GLOBAL: Readonly<Record<string, string>> = {
-  nbproc: 'nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.',
+  nbproc:
+    "nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available. (hapair: 'nbthread N' runs N worker processes.)",
   'bind-process': "'bind-process' is not supported by hapair",
 };
 

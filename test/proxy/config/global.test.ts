@@ -67,6 +67,35 @@ test('tuning keywords hapair has no use for are accepted with a warning', async 
   t.true(await haproxyAccepts(lines));
 });
 
+// What each process keyword gets instead (the unit file does the job): code, file:line, message and fix.
+const unitRows: [string, RegExp, RegExp][] = [
+  ['daemon', /^'daemon' has no effect: hapair proxy always stays in the foreground/, /systemd/],
+  ['master-worker', /^'master-worker' has no effect: .*nbthread N.*SIGHUP/, /systemctl reload/],
+  ['master-worker no-exit-on-failure', /^'master-worker' has no effect/, /systemctl reload/],
+  ['user haproxy', /^'user' has no effect: .*User=/, /^set User= in the systemd unit$/],
+  ['uid 99', /^'uid' has no effect: .*User=/, /^set User= in the systemd unit$/],
+  ['group haproxy', /^'group' has no effect: .*Group=/, /^set Group= in the systemd unit$/],
+  ['gid 99', /^'gid' has no effect: .*Group=/, /^set Group= in the systemd unit$/],
+  ['chroot /var/lib/haproxy', /^'chroot' has no effect: hapair does not chroot/, /ProtectSystem=/],
+];
+for (const [line, message, fix] of unitRows) {
+  test(`global process keyword warns what hapair does instead: ${line}`, async (t) => {
+    const r = parseLines(cfg(['maxconn 10', line]));
+    t.deepEqual(r.errors, []);
+    const w = r.warnings.filter((d) => d.code === 'no-effect-keyword');
+    t.deepEqual(w.map((d) => `${d.file}:${d.line}`), ['t.cfg:3']);
+    t.regex(w[0]!.message, message);
+    t.regex(w[0]!.fix ?? '', fix);
+    t.true(await haproxyAccepts([line]), 'haproxy 2.6 accepts it');
+  });
+}
+
+test('nbproc stays an error as in haproxy 2.6, naming what hapair offers instead', (t) => {
+  const e = parseLines(cfg(['nbproc 1'])).errors;
+  t.deepEqual(codes(e), ['removed-keyword@2']);
+  t.regex(e[0]!.message, /not supported any more since HAProxy 2\.5.*'nbthread N' runs N worker processes/);
+});
+
 const errors: [string[], string][] = [
   [['nbproc 2'], 'removed-keyword@2'],
   [['nbthread 0'], 'bad-value@2'],

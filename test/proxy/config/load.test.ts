@@ -97,7 +97,8 @@ test('CRLF files and non-UTF-8 bytes load; bytes in names are decoded as UTF-8',
 test('`hapair check -f` on the real CLI: OK verdict with warnings, FAILED with file:line errors', async (t) => {
   const good = await run(process.execPath, [cliMain, 'check', '-f', fixture('seeds', 'haproxy-002-main.cfg')], 30_000);
   t.is(good.code, 0, good.stderr);
-  t.regex(good.stdout, /haproxy-002-main\.cfg: OK \(1 warning\)/);
+  t.regex(good.stdout, /haproxy-002-main\.cfg: OK \(5 warnings\)/);
+  t.regex(good.stderr, /haproxy-002-main\.cfg:40: warning: 'daemon' has no effect: .* \(fix: remove it; run hapair under systemd\)/);
   t.regex(good.stderr, /haproxy-002-main\.cfg:80: warning: 'frontend main \*:5000'/);
   const bad = fixture('haproxy', 'invalid-weight.cfg');
   const r = await run(process.execPath, [cliMain, 'check', '--type', 'haproxy', '-f', bad], 30_000);
