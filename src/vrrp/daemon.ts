@@ -13,7 +13,7 @@ import { createNotifier } from '../notify/index.js';
 import type { NotifySink } from '../notify/types.js';
 import type { InstanceConfig, KeepalivedConfig, VrrpStatus } from './types.js';
 import { loadKeepalivedConfig, loadKeepalivedConfigOrThrow } from './config/load.js';
-import { NetWatcher, primaryIpv4, requireIface, type NetSnapshot } from './netstate.js';
+import { NetWatcher, checkInterfaces, primaryIpv4, type NetSnapshot } from './netstate.js';
 import { VipManager } from './vip.js';
 import { GarpSender } from './garp.js';
 import { LinkMonitor } from './link-monitor.js';
@@ -96,7 +96,7 @@ export class VrrpDaemon {
   private async boot(): Promise<void> {
     this.raisePriority();
     const snap = await this.net.start();
-    for (const inst of this.config.instances) requireIface(snap, inst.interface);
+    checkInterfaces(snap, this.config.instances);
     this.notifier = this.opts.notifier ?? createNotifier(this.config, { logger: this.log, clock: this.clock, statusProvider: () => this.status() });
     this.scripts = this.makeScripts(this.config);
     this.instances = this.config.instances.map((c) => this.makeInstance(c, snap));
@@ -259,7 +259,7 @@ export class VrrpDaemon {
     const next = r.config;
     const snap = await this.net.refresh();
     try {
-      for (const inst of next.instances) requireIface(snap, inst.interface);
+      checkInterfaces(snap, next.instances);
     } catch (err) {
       this.log.error({ event: 'reload-failed', err: errorMessage(err) }, 'reload aborted; still running the previous configuration');
       return { ok: false, errors: [errorMessage(err)] };

@@ -8,22 +8,30 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export class InstanceCounters {
   private readonly c: Mutable<Omit<RxCounters, 'rejected'>> = { rx: 0, tx: 0, becameMaster: 0, releasedMaster: 0, priorityZeroRx: 0, priorityZeroTx: 0 };
   private readonly rejected: Partial<Record<RejectReason, number>> = {};
-  /** Reasons already logged since the last valid packet (each logged once, like keepalived ≥ 2.3.3). */
+  /**
+   * Reasons already logged: each is logged once until the next state change or a new master (keepalived >= 2.3.3,
+   * after RFC 9568 §7.1's advice to rate-limit). Clearing on every valid advert instead would let a hostile sender
+   * interleaved with the real master write one line per advert interval and reason, forever.
+   */
   private readonly logged = new Set<RejectReason>();
+  private master: string | undefined;
 
   constructor(private readonly logger: Logger) {}
 
-  accepted(priority: number): void {
+  accepted(priority: number, src?: string): void {
     this.c.rx += 1;
     if (priority === 0) this.c.priorityZeroRx += 1;
-    this.logged.clear();
+    if (src !== this.master) {
+      this.master = src;
+      this.logged.clear();
+    }
   }
 
   reject(reason: RejectReason, detail: string, from: string): void {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
     if (this.logged.has(reason)) return;
     this.logged.add(reason);
-    this.logger.info({ event: 'advert-rejected', reason, detail, from }, `dropped advert from ${from}: ${detail} (logged once until a valid advert arrives)`);
+    this.logger.info({ event: 'advert-rejected', reason, detail, from }, `dropped advert from ${from}: ${detail} (logged once until the state or the master changes; counted in hapair status)`);
   }
 
   sent(priority: number): void {
@@ -34,6 +42,7 @@ export class InstanceCounters {
   transition(from: string, to: string): void {
     if (to === 'MASTER') this.c.becameMaster += 1;
     if (from === 'MASTER') this.c.releasedMaster += 1;
+    this.logged.clear();
   }
 
   /** After a reload: re-log each reject reason once more. */

@@ -39,6 +39,15 @@ export interface InstanceDeps {
 const RUNTIME_FAULT = 'runtime';
 const RUNTIME_RETRY_MS = 5000;
 
+/**
+ * keepalived 2.2.7 `unicast_fault_no_peer`: an instance meant to be unicast but configured without peers is held in
+ * FAULT instead of silently advertising to 224.0.0.18 (keepalived.md §6.5). The fault lasts until a reload adds peers.
+ */
+const NO_PEER_FAULT = 'unicast_fault_no_peer';
+export function noPeerFault(cfg: InstanceConfig): boolean {
+  return cfg.unicastFaultNoPeer === true && cfg.unicastPeers.length === 0;
+}
+
 export function fsmConfigFor(cfg: InstanceConfig, srcIp: string): FsmConfig {
   return {
     name: cfg.name,
@@ -77,6 +86,7 @@ export class Instance {
   private trackers: InstanceTracker[] = [];
   private since: number;
   private lastReason: TransitionReason | undefined;
+  private lastDetail: string | undefined;
   private retry: TimerHandle | undefined;
   private readonly inflight = new Set<Promise<void>>();
 
@@ -206,6 +216,7 @@ export class Instance {
       ...(this.cfg.auth?.type === 'PASS' ? { authPass: this.cfg.auth.pass } : {}),
     });
     this.ipId = nextIpId(this.ipId);
+    if (noPeerFault(this.cfg)) return; // never falls back to multicast
     const unicast = this.cfg.unicastPeers.length > 0;
     const dsts = unicast ? this.cfg.unicastPeers.map((p) => p.address) : [VRRP_MCAST_GROUP4];
     for (const dst of dsts) {
@@ -225,6 +236,7 @@ export class Instance {
     this.counters.transition(a.from, a.to);
     this.since = this.deps.clock.wallNow();
     this.lastReason = a.reason;
+    this.lastDetail = a.detail;
     this.deps.logger.info(
       { event: 'transition', instance: this.name, from: a.from, to: a.to, reason: a.reason, detail: a.detail, priority: this.fsm.effectivePriority },
       `(${this.name}) Entering ${a.to} STATE${a.detail ? ` (${a.detail})` : ''}`,
@@ -256,7 +268,7 @@ export class Instance {
     const detail = `${action} failed: ${errorMessage(err)}`;
     this.log.error({ event: 'runtime-error', action, err: errorMessage(err), code: (err as { code?: string }).code }, detail);
     if (this.fsm.state === 'STOP') return;
-    this.feed({ type: 'fault', now: this.now(), source: RUNTIME_FAULT, reason: 'tracker-fault', detail });
+    this.feed({ type: 'fault', now: this.now(), source: RUNTIME_FAULT, reason: 'runtime-error', detail });
     this.deps.clock.clearTimeout(this.retry);
     this.retry = this.deps.clock.setTimeout(() => this.feed({ type: 'faultCleared', now: this.now(), source: RUNTIME_FAULT, detail: 'retrying' }), RUNTIME_RETRY_MS);
   }
@@ -269,7 +281,7 @@ export class Instance {
 
   /** A packet that passed `check`: count it and hand it to the FSM. */
   accept(pkt: DecodedPacket): void {
-    this.counters.accepted(pkt.advert.priority);
+    this.counters.accepted(pkt.advert.priority, pkt.env.src);
     this.feed({ type: 'advert', now: this.now(), src: pkt.env.src, priority: pkt.advert.priority, advertIntMs: pkt.advert.advertIntMs });
   }
 
@@ -289,6 +301,9 @@ export class Instance {
         reason: isIf ? 'interface-down' : 'tracker-fault',
         detail: isIf ? `${t?.name} ${t?.lastResult ?? 'down'}` : `vrrp_script ${t?.name} failed (${t?.lastResult ?? 'no result'})`,
       });
+    }
+    if (noPeerFault(this.cfg)) {
+      faults.set(NO_PEER_FAULT, { reason: 'unicast-no-peer', detail: 'no unicast_peer configured' });
     }
     if (snap && !this.cfg.unicastSrcIp && !this.cfg.mcastSrcIp && !this.srcIp) {
       faults.set(`address:${this.cfg.interface}`, { reason: 'no-address', detail: `no IPv4 address on ${this.cfg.interface}` });
@@ -355,6 +370,7 @@ export class Instance {
       state: f.state,
       since: new Date(this.since).toISOString(),
       ...(this.lastReason ? { lastReason: this.lastReason } : {}),
+      ...(this.lastDetail ? { lastDetail: this.lastDetail } : {}),
       interface: this.cfg.interface,
       vrid: this.cfg.vrid,
       version: this.cfg.version,

@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { HaError, errorMessage } from '../core/errors.js';
 import { IP_BIN, ipOk } from './ip-cmd.js';
+import type { InstanceConfig } from './types.js';
 
 export interface Ipv4Addr {
   readonly address: string;
@@ -89,6 +90,26 @@ export function requireIface(snap: NetSnapshot, iface: string): IfaceState {
     throw new HaError('ENOIFACE', `interface '${iface}' does not exist (this host has: ${known})`);
   }
   return st;
+}
+
+/**
+ * Every interface the config places something on must exist before anything is touched (pure; throws ENOIFACE
+ * naming the config line): the instance's `interface` and each VIP's `dev`. A VIP on a missing device would
+ * otherwise fail only at takeover, after this node had claimed the VRID. Missing track_interface entries are
+ * not refused: they count as down, like keepalived.
+ */
+export function checkInterfaces(snap: NetSnapshot, instances: readonly InstanceConfig[]): void {
+  const known = () => [...snap.ifaces.keys()].join(', ');
+  for (const i of instances) {
+    if (!snap.ifaces.has(i.interface)) {
+      throw new HaError('ENOIFACE', `${i.where.file}:${i.where.line}: vrrp_instance ${i.name}: interface '${i.interface}' does not exist (this host has: ${known()})`);
+    }
+    for (const v of [...i.vips, ...i.excludedVips]) {
+      if (v.dev !== undefined && !snap.ifaces.has(v.dev)) {
+        throw new HaError('ENOIFACE', `${v.where.file}:${v.where.line}: VIP ${v.address}/${v.prefix} of ${i.name}: interface '${v.dev}' does not exist (this host has: ${known()})`);
+      }
+    }
+  }
 }
 
 /**

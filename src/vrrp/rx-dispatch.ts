@@ -4,7 +4,7 @@ import type { HaError } from '../core/errors.js';
 import type { RejectReason } from './types.js';
 import { decodeIpv4Packet } from './codec.js';
 import { VrrpSocket } from './socket.js';
-import type { Instance } from './instance.js';
+import { noPeerFault, type Instance } from './instance.js';
 import type { NetSnapshot } from './netstate.js';
 import { requireIface } from './netstate.js';
 
@@ -25,7 +25,8 @@ export class RxDispatcher {
   sync(instances: readonly Instance[], snap: NetSnapshot): void {
     this.instances = [...instances];
     const want = new Map<string, boolean>();
-    for (const i of instances) want.set(i.cfg.interface, (want.get(i.cfg.interface) ?? false) || i.cfg.unicastPeers.length === 0);
+    // Multicast membership only for instances that really advertise to 224.0.0.18 (not unicast_fault_no_peer ones).
+    for (const i of instances) want.set(i.cfg.interface, (want.get(i.cfg.interface) ?? false) || (i.cfg.unicastPeers.length === 0 && !noPeerFault(i.cfg)));
     for (const [iface, sock] of this.sockets) {
       if (!want.has(iface) || (want.get(iface) && !sock.opts.multicast) || sock.isClosed) {
         sock.close();

@@ -52,6 +52,7 @@ export function renderVrrpSection(s: VrrpStatus, nowMs: number = Date.now()): st
   out.push(renderTable([cols.map((c) => c.header), ...s.instances.map((i) => cols.map((c) => c.cell(i)))]));
   for (const i of s.instances) {
     out.push('', `${i.name}${i.syncGroup ? ` (sync group ${i.syncGroup})` : ''}${i.nopreempt ? ' nopreempt' : ''}`);
+    if (i.lastReason) out.push(`  last: ${i.lastReason}${i.lastDetail ? `: ${i.lastDetail}` : ''}`);
     for (const t of i.trackers) out.push(`  ${trackerLine(t)}`);
     out.push(`  ${counterLine(i.counters)}`);
   }

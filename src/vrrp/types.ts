@@ -386,6 +386,8 @@ export interface InstanceStatus {
   readonly state: VrrpState;
   readonly since: string; // ISO time of the last transition
   readonly lastReason?: TransitionReason;
+  /** (added) Detail of the last transition, e.g. "addVips failed: ..." for 'runtime-error'. */
+  readonly lastDetail?: string;
   readonly interface: string;
   readonly vrid: number;
   readonly version: 2 | 3;

@@ -44,6 +44,7 @@ export function expectationsFor(inst: InstanceConfig, state: VrrpState, ownAddre
     auth: inst.version === 2 ? inst.auth : undefined,
     vips: inst.vips.map((v) => v.address),
     unicastPeers: inst.unicastPeers,
+    ...(inst.checkUnicastSrc ? { checkUnicastSrc: true } : {}),
     ownAddresses,
   };
 }

@@ -100,9 +100,19 @@ export class VipManager {
     const after = await this.deps.read();
     const wrong = vips.filter((v) => (op === 'add') !== isPresent(after, v));
     if (wrong.length > 0) {
-      throw new HaError('EVIP', `could not ${op === 'add' ? 'add' : 'remove'} ${wrong.map((v) => `${vipText(v)} dev ${v.dev}`).join(', ')}: ${res.stderr.trim()}`);
+      throw new HaError('EVIP', `could not ${op === 'add' ? 'add' : 'remove'} ${wrong.map((v) => `${vipText(v)} dev ${v.dev}`).join(', ')}: ${ipErrorText(res.stderr)}`);
     }
   }
+}
+
+/**
+ * iproute2's batch stderr as one line for logs, status and alert mails: its "Error: ..." lines, without the
+ * "Command failed -:N" bookkeeping and stray continuation lines (pure).
+ */
+export function ipErrorText(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /^Error:/.test(l)).map((l) => l.replace(/^Error:\s*/, ''));
+  return [...new Set(errors.length > 0 ? errors : lines.slice(0, 1))].join('; ') || 'iproute2 reported an error';
 }
 
 /** VIPs expected on the host but missing from `snap` (tracked ones only: `no_track` VIPs may vanish). */

@@ -4,6 +4,7 @@ import { decodeIpv4Packet, type DecodedPacket } from '../../src/vrrp/codec.js';
 import { expectationsFor, passwordField, validateAdvert, type RxExpectations } from '../../src/vrrp/validate.js';
 import type { InstanceConfig, RejectReason } from '../../src/vrrp/types.js';
 import { ipv4, vrrpV2, vrrpV3, type IpFields, type V2Fields } from '../helpers/vrrp-bytes.js';
+import { loadInstance } from '../helpers/kaconf.js';
 
 const SRC = '198.18.0.11';
 const MCAST = '224.0.0.18';
@@ -156,4 +157,13 @@ test('expectationsFor: built from the instance config (v3 drops auth)', (t) => {
   t.is(exp.unicastPeers[0]?.minTtl, 250);
   const v2inst = expectationsFor({ ...inst, version: 2 } as InstanceConfig, 'MASTER', []);
   t.deepEqual(v2inst.auth, { type: 'PASS', pass: 'x' });
+});
+
+test('expectationsFor: check_unicast_src from the loaded config rejects a unicast advert from a non-peer', (t) => {
+  const { inst } = loadInstance('check_unicast_src\nunicast_src_ip 198.18.0.12\nunicast_peer {\n198.18.0.13\n}', '');
+  const pkt = dec(v2({}, { src: '198.18.0.99', dst: '198.18.0.12' }));
+  const checked = validateAdvert(pkt, { ...expectationsFor(inst, 'BACKUP', ['198.18.0.12']), vrid: 7, vips: ['198.18.0.101', '198.18.0.100'] });
+  t.like(checked, { ok: false, reason: 'unicast-src-not-peer' });
+  const { inst: lax } = loadInstance('unicast_src_ip 198.18.0.12\nunicast_peer {\n198.18.0.13\n}', '');
+  t.like(validateAdvert(pkt, { ...expectationsFor(lax, 'BACKUP', ['198.18.0.12']), vrid: 7, vips: ['198.18.0.101', '198.18.0.100'] }), { ok: true });
 });

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { parseIpAddrJson, primaryIpv4 } from '../../../src/vrrp/netstate.js';
 import { linkView, LinkMonitor } from '../../../src/vrrp/link-monitor.js';
-import { batchLine, missingVips, resolveVips } from '../../../src/vrrp/vip.js';
+import { batchLine, ipErrorText, missingVips, resolveVips } from '../../../src/vrrp/vip.js';
 import { instanceKey, planReload } from '../../../src/vrrp/reload.js';
 import { ipMreqn, socketError } from '../../../src/vrrp/socket.js';
 import type { InstanceConfig, KeepalivedConfig, VipConfig } from '../../../src/vrrp/types.js';
@@ -70,6 +70,14 @@ test('VIP batch lines: replace (idempotent add) with options, del without', (t) 
   t.is(batchLine('del', a!), 'address del 198.18.0.100/24 dev eth0');
   t.is(batchLine('add', b!), 'address replace 198.18.0.101/24 dev eth1');
 });
+
+const IP_ERRORS: readonly [string, string][] = [
+  ['Error: ipv4: Device not found.\nCommand failed -:7\nObject\n', 'ipv4: Device not found.'],
+  ['Error: ipv4: Device not found.\nCommand failed -:1\nError: ipv4: Device not found.\nCommand failed -:2\n', 'ipv4: Device not found.'],
+  ['RTNETLINK answers: Operation not permitted\nCommand failed -:1\n', 'RTNETLINK answers: Operation not permitted'],
+  ['', 'iproute2 reported an error'],
+];
+for (const [stderr, want] of IP_ERRORS) test(`ipErrorText: ${JSON.stringify(stderr)} -> one line`, (t) => t.is(ipErrorText(stderr), want));
 
 test('missing VIPs ignore no_track ones', (t) => {
   const snap = parseIpAddrJson(IPJ, 0);
