@@ -110,7 +110,8 @@ export interface CookieConfig {
 
 export interface ForwardForConfig {
   readonly header: string; // default 'X-Forwarded-For'
-  readonly except?: { readonly network: string; readonly prefix: number };
+  /** `prefix` is -1 when the IPv4 mask is a non-contiguous dotted `mask` (haproxy accepts those). */
+  readonly except?: { readonly network: string; readonly prefix: number; readonly mask?: string };
   readonly ifNone: boolean;
   readonly where: SourceRef;
 }

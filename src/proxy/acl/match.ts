@@ -1,11 +1,13 @@
-// One `acl` line -> a predicate over an AclSample (pure): fetch table + match-method table, haproxy.md §1.5
-// and haproxy configuration.txt §7.1/§7.3.6 semantics (-i, -m, dom/dir/beg/end/sub/reg/len/found/int/ip).
+// One `acl` line -> a predicate over an AclSample (pure): the shared keyword table (config/acl.ts) resolved to fetches
+// + match-method table, haproxy.md §1.5, configuration.txt §7.1/§7.3.6 (-i, -m found/bool/int/ip/bin/len/str/...).
 import type { AclConfig } from '../types.js';
 import type { AclSample } from './sample.js';
 import { pathOf } from './sample.js';
-import { parseNetwork, inNetwork, addrBytes, type Network } from './net.js';
+import { addrBytes, inNetwork } from './net.js';
+import { compileBinPatterns, compileIntPatterns, compileIpPatterns, compileRegexes, type MatchMethod } from './patterns.js';
+import { aclKeyword, type AclFetchId } from '../config/acl.js';
 
-export type MatchMethod = 'str' | 'beg' | 'end' | 'sub' | 'reg' | 'dom' | 'dir' | 'len' | 'found' | 'int' | 'ip' | 'bool';
+export type { MatchMethod } from './patterns.js';
 type FetchResult = string | readonly string[] | number | undefined;
 type Fetch = (s: AclSample, arg: string | undefined) => FetchResult;
 
@@ -17,43 +19,39 @@ export interface AclCompileError {
 }
 
 const one = (v: string | undefined): FetchResult => v;
-const hdr: Fetch = (s, a) => s.headerValues((a ?? '').toLowerCase());
-const fhdr: Fetch = (s, a) => s.fullHeaderValues((a ?? '').toLowerCase());
-const path: Fetch = (s) => { const u = s.uri(); return u === undefined ? undefined : pathOf(u); };
-const url: Fetch = (s) => one(s.uri());
-
-/** Criterion -> fetch + default match method. Suffixed forms (path_beg, hdr_dom, ...) are derived below. */
-const BASE: Record<string, { fetch: Fetch; match: MatchMethod }> = {
-  path: { fetch: path, match: 'str' },
-  url: { fetch: url, match: 'str' },
-  hdr: { fetch: hdr, match: 'str' },
-  'req.hdr': { fetch: hdr, match: 'str' },
-  fhdr: { fetch: fhdr, match: 'str' },
-  'req.fhdr': { fetch: fhdr, match: 'str' },
-  method: { fetch: (s) => one(s.method()), match: 'str' },
-  src: { fetch: (s) => s.srcIp, match: 'ip' },
-  dst: { fetch: (s) => s.dstIp, match: 'ip' },
-  src_port: { fetch: (s) => s.srcPort, match: 'int' },
-  dst_port: { fetch: (s) => s.dstPort, match: 'int' },
-  hdr_cnt: { fetch: (s, a) => s.fullHeaderValues((a ?? '').toLowerCase()).length, match: 'int' },
-  hdr_val: { fetch: (s, a) => { const v = s.headerValues((a ?? '').toLowerCase())[0]; return v === undefined ? undefined : parseInt(v, 10); }, match: 'int' },
-  'req.ver': { fetch: (s) => { const m = s.httpMinor(); return m === undefined ? undefined : `1.${m}`; }, match: 'str' },
-  req_ver: { fetch: (s) => { const m = s.httpMinor(); return m === undefined ? undefined : `1.${m}`; }, match: 'str' },
+const hdr = (s: AclSample, a: string | undefined): readonly string[] => s.headerValues((a ?? '').toLowerCase());
+const version: Fetch = (s) => {
+  const m = s.httpMinor();
+  return m === undefined ? undefined : `1.${m}`;
 };
 
-const SUFFIXES: Record<string, MatchMethod> = {
-  _beg: 'beg', _end: 'end', _sub: 'sub', _reg: 'reg', _dom: 'dom', _dir: 'dir', _len: 'len',
+/**
+ * How each fetch of the shared keyword table (config/acl.ts ACL_KEYWORDS) reads the sample. Multi-valued fetches
+ * return every value: an ACL tries each one (haproxy sets SMP_OPT_ITERATE for ACLs).
+ */
+const FETCHES: Readonly<Record<AclFetchId, Fetch>> = {
+  path: (s) => {
+    const u = s.uri();
+    return u === undefined ? undefined : pathOf(u);
+  },
+  url: (s) => one(s.uri()),
+  hdr,
+  fhdr: (s, a) => s.fullHeaderValues((a ?? '').toLowerCase()),
+  // hdr_cnt counts comma-separated values like hdr() sees them (req.fhdr_cnt would count lines).
+  hdr_cnt: (s, a) => hdr(s, a).length,
+  // hdr_val: each value read as an integer, tried in turn.
+  hdr_val: hdr,
+  method: (s) => one(s.method()),
+  src: (s) => s.srcIp,
+  dst: (s) => s.dstIp,
+  src_port: (s) => s.srcPort,
+  dst_port: (s) => s.dstPort,
+  req_ver: version,
 };
 
 function resolveCriterion(criterion: string): { fetch: Fetch; match: MatchMethod } | undefined {
-  const base = BASE[criterion];
-  if (base) return base;
-  for (const [suffix, match] of Object.entries(SUFFIXES)) {
-    if (!criterion.endsWith(suffix)) continue;
-    const root = BASE[criterion.slice(0, -suffix.length)];
-    if (root) return { fetch: root.fetch, match };
-  }
-  return undefined;
+  const kw = aclKeyword(criterion);
+  return kw && { fetch: FETCHES[kw.fetch], match: kw.match };
 }
 
 /** dom: the pattern equals a whole run of labels delimited by `/ ? . :` or the ends (pattern delimiters stripped). */
@@ -85,77 +83,74 @@ function delimitedMatch(value: string, rawPat: string, delims: string): boolean 
   }
 }
 
-type IntTest = (n: number) => boolean;
+type ValueTest = (v: string | number) => boolean;
+type Built = ValueTest | AclCompileError;
 
-/** Integer patterns: `N`, `A:B`, `:B`, `A:`, or an operator word (eq ge gt le lt) followed by N. */
-function intPatterns(patterns: readonly string[]): IntTest[] | undefined {
-  const out: IntTest[] = [];
-  const ops: Record<string, (a: number, b: number) => boolean> = {
-    eq: (a, b) => a === b, ge: (a, b) => a >= b, gt: (a, b) => a > b, le: (a, b) => a <= b, lt: (a, b) => a < b,
-  };
-  for (let i = 0; i < patterns.length; i++) {
-    const p = patterns[i]!;
-    const op = ops[p];
-    if (op) {
-      const n = Number(patterns[++i]);
-      if (!Number.isInteger(n)) return undefined;
-      out.push((v) => op(v, n));
-      continue;
-    }
-    const m = /^(-?\d*):(-?\d*)$/.exec(p);
-    if (m) {
-      const lo = m[1] === '' ? -Infinity : Number(m[1]);
-      const hi = m[2] === '' ? Infinity : Number(m[2]);
-      out.push((v) => v >= lo && v <= hi);
-      continue;
-    }
-    if (!/^-?\d+$/.test(p)) return undefined;
-    const n = Number(p);
-    out.push((v) => v === n);
-  }
-  return out;
+const bad = (message: string): AclCompileError => ({ code: 'acl-bad-pattern', message });
+const asInt = (v: string | number): number => (typeof v === 'number' ? v : parseInt(v, 10));
+
+/** String matches (pattern.c pat_match_str/beg/end/sub/dom/dir): `-i` folds both sides. */
+const STRING_TESTS: Readonly<Record<'str' | 'beg' | 'end' | 'sub' | 'dom' | 'dir', (pats: readonly string[]) => (n: string) => boolean>> = {
+  str: (pats) => {
+    const set = new Set(pats);
+    return (n) => set.has(n);
+  },
+  beg: (pats) => (n) => pats.some((p) => n.startsWith(p)),
+  end: (pats) => (n) => pats.some((p) => n.endsWith(p)),
+  sub: (pats) => (n) => pats.some((p) => n.includes(p)),
+  dom: (pats) => (n) => pats.some((p) => domMatch(n, p)),
+  dir: (pats) => (n) => pats.some((p) => dirMatch(n, p)),
+};
+
+function stringTest(kind: keyof typeof STRING_TESTS, patterns: readonly string[], icase: boolean): ValueTest {
+  const t = STRING_TESTS[kind](icase ? patterns.map((p) => p.toLowerCase()) : patterns);
+  return icase ? (v) => t(String(v).toLowerCase()) : (v) => t(String(v));
 }
 
-function stringTest(method: MatchMethod, patterns: readonly string[], icase: boolean): ((v: string) => boolean) | AclCompileError {
-  const pats = icase ? patterns.map((p) => p.toLowerCase()) : [...patterns];
-  const norm = icase ? (v: string) => v.toLowerCase() : (v: string) => v;
-  switch (method) {
-    case 'str': {
-      const set = new Set(pats);
-      return (v) => set.has(norm(v));
-    }
-    case 'beg': return (v) => { const n = norm(v); return pats.some((p) => n.startsWith(p)); };
-    case 'end': return (v) => { const n = norm(v); return pats.some((p) => n.endsWith(p)); };
-    case 'sub': return (v) => { const n = norm(v); return pats.some((p) => n.includes(p)); };
-    case 'dom': return (v) => { const n = norm(v); return pats.some((p) => domMatch(n, p)); };
-    case 'dir': return (v) => { const n = norm(v); return pats.some((p) => dirMatch(n, p)); };
-    case 'reg': {
-      const res: RegExp[] = [];
-      for (const p of patterns) {
-        try {
-          res.push(new RegExp(p, icase ? 'i' : ''));
-        } catch (e) {
-          return { code: 'acl-bad-pattern', message: `invalid regex '${p}': ${(e as Error).message}` };
-        }
-      }
-      return (v) => res.some((r) => r.test(v));
-    }
-    case 'len': {
-      const tests = intPatterns(patterns);
-      if (!tests) return { code: 'acl-bad-pattern', message: `invalid length pattern in '${patterns.join(' ')}'` };
-      return (v) => tests.some((t) => t(v.length));
-    }
-    case 'found': return () => true;
-    default: return { code: 'acl-bad-method', message: `match method '${method}' does not apply to strings` };
-  }
-}
+/** Match method -> test of ONE fetched value (numbers are read as their decimal text by string methods). */
+const METHODS: Readonly<Record<Exclude<MatchMethod, 'found'>, (acl: AclConfig) => Built>> = {
+  str: (a) => stringTest('str', a.patterns, a.ignoreCase),
+  beg: (a) => stringTest('beg', a.patterns, a.ignoreCase),
+  end: (a) => stringTest('end', a.patterns, a.ignoreCase),
+  sub: (a) => stringTest('sub', a.patterns, a.ignoreCase),
+  dom: (a) => stringTest('dom', a.patterns, a.ignoreCase),
+  dir: (a) => stringTest('dir', a.patterns, a.ignoreCase),
+  reg: (a) => {
+    const r = compileRegexes(a.patterns, a.ignoreCase);
+    return r.ok ? (v) => r.value.some((re) => re.test(String(v))) : bad(r.message);
+  },
+  len: (a) => {
+    const r = compileIntPatterns(a.patterns);
+    return r.ok ? (v) => r.value.some((t) => t(String(v).length)) : bad(r.message);
+  },
+  int: (a) => {
+    const r = compileIntPatterns(a.patterns);
+    return r.ok ? (v) => { const n = asInt(v); return Number.isFinite(n) && r.value.some((t) => t(n)); } : bad(r.message);
+  },
+  // bool takes no pattern: a non-zero integer is true.
+  bool: () => (v) => { const n = asInt(v); return Number.isFinite(n) && n !== 0; },
+  ip: (a) => {
+    const r = compileIpPatterns(a.patterns);
+    if (!r.ok) return bad(r.message);
+    return (v) => {
+      const b = typeof v === 'string' ? addrBytes(v) : undefined;
+      return b !== undefined && r.value.some((n) => inNetwork(b, n));
+    };
+  },
+  bin: (a) => {
+    const r = compileBinPatterns(a.patterns);
+    if (!r.ok) return bad(r.message);
+    const set = new Set(r.value);
+    return (v) => set.has(String(v));
+  },
+};
 
-/** Compiles one acl line. Returns an error for unknown criteria, bad regexes, bad ints/networks. */
+/** Compiles one acl line. Returns an error for unknown criteria and patterns its method cannot parse. */
 export function compileAcl(acl: AclConfig): AclPredicate | AclCompileError {
   const crit = resolveCriterion(acl.criterion);
   if (!crit) return { code: 'acl-unknown-criterion', message: `unknown ACL criterion '${acl.criterion}'` };
   const method = (acl.matchMethod as MatchMethod | undefined) ?? crit.match;
-  const fetch = crit.fetch;
+  const { fetch } = crit;
   const arg = acl.arg;
   if (method === 'found') {
     return (s) => {
@@ -163,37 +158,15 @@ export function compileAcl(acl: AclConfig): AclPredicate | AclCompileError {
       return v !== undefined && (!Array.isArray(v) || v.length > 0);
     };
   }
-  if (method === 'ip') {
-    const nets: Network[] = [];
-    for (const p of acl.patterns) {
-      const n = parseNetwork(p);
-      if (!n) return { code: 'acl-bad-pattern', message: `invalid address or network '${p}'` };
-      nets.push(n);
-    }
-    return (s) => {
-      const v = fetch(s, arg);
-      if (typeof v !== 'string') return false;
-      const b = addrBytes(v);
-      return b !== undefined && nets.some((n) => inNetwork(b, n));
-    };
-  }
-  if (method === 'int') {
-    const tests = intPatterns(acl.patterns);
-    if (!tests) return { code: 'acl-bad-pattern', message: `invalid integer pattern in '${acl.patterns.join(' ')}'` };
-    return (s) => {
-      const v = fetch(s, arg);
-      const n = typeof v === 'number' ? v : typeof v === 'string' ? parseInt(v, 10) : NaN;
-      return Number.isFinite(n) && tests.some((t) => t(n));
-    };
-  }
-  const test = stringTest(method, acl.patterns, acl.ignoreCase);
+  const build = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+  if (!build) return { code: 'acl-bad-method', message: `unknown match method '${method}'` };
+  const test = build(acl);
   if (typeof test !== 'function') return test;
   return (s) => {
     const v = fetch(s, arg);
     if (v === undefined) return false;
-    if (typeof v === 'number') return test(String(v));
-    if (typeof v === 'string') return test(v);
-    // Multi-valued fetches (hdr): any value matching is a match (haproxy.md §1.5).
+    if (typeof v !== 'object') return test(v);
+    // Multi-valued fetches (hdr): any value matching is a match (haproxy.md §1.5, SMP_OPT_ITERATE).
     for (let i = 0; i < v.length; i++) if (test(v[i]!)) return true;
     return false;
   };

@@ -1,40 +1,50 @@
-// Parses `acl` lines and `if|unless` conditions into AclConfig / Condition (haproxy.md §1.5 ACLs;
-// doc/configuration.txt §7.1-7.2): fetch + optional (arg), flags -i -m -f -n -M -u --, then patterns.
-import net from 'node:net';
+// The ACL keyword table shared with the data plane, and the parser of `acl` lines and `if|unless` conditions into
+// AclConfig / Condition (haproxy.md §1.5; configuration.txt §7.1-7.2): fetch + optional (arg), flags, patterns.
 import type { AclConfig, CondTerm, Condition } from '../types.js';
 import type { StmtCtx } from './ctx.js';
+import { MATCH_METHODS, patternProblem, type MatchMethod } from '../acl/patterns.js';
 
-type PatternKind = 'str' | 'reg' | 'ip' | 'int' | 'method' | 'bool';
+/** The sample fetches behind the ACL keywords; src/proxy/acl/match.ts implements each one (a typed table). */
+export type AclFetchId = 'path' | 'url' | 'hdr' | 'fhdr' | 'hdr_cnt' | 'hdr_val' | 'method' | 'src' | 'dst' | 'src_port' | 'dst_port' | 'req_ver';
 
-interface FetchSpec {
-  readonly arg: 'none' | 'required' | 'optional';
-  readonly kind: PatternKind;
+export interface AclKeyword {
+  readonly fetch: AclFetchId;
+  /** Default match method (what `-m` overrides). */
+  readonly match: MatchMethod;
 }
 
-/**
- * Fetches/ACL keywords hapair evaluates (kept in step with the data plane's src/proxy/acl/match.ts table: base
- * fetches plus their _beg/_end/_sub/_reg/_dom/_dir/_len forms). Others are refused: a silently false ACL misroutes.
- */
-const FETCHES: Readonly<Record<string, FetchSpec>> = {
-  path: { arg: 'none', kind: 'str' }, path_beg: { arg: 'none', kind: 'str' }, path_end: { arg: 'none', kind: 'str' },
-  path_sub: { arg: 'none', kind: 'str' }, path_dir: { arg: 'none', kind: 'str' }, path_dom: { arg: 'none', kind: 'str' },
-  path_reg: { arg: 'none', kind: 'reg' }, path_len: { arg: 'none', kind: 'int' },
-  url: { arg: 'none', kind: 'str' }, url_beg: { arg: 'none', kind: 'str' }, url_end: { arg: 'none', kind: 'str' },
-  url_sub: { arg: 'none', kind: 'str' }, url_dir: { arg: 'none', kind: 'str' }, url_dom: { arg: 'none', kind: 'str' },
-  url_reg: { arg: 'none', kind: 'reg' }, url_len: { arg: 'none', kind: 'int' },
-  hdr: { arg: 'optional', kind: 'str' }, 'req.hdr': { arg: 'optional', kind: 'str' },
-  'req.fhdr': { arg: 'optional', kind: 'str' }, // (plain `fhdr` is not an ACL keyword in haproxy 2.6)
-  hdr_beg: { arg: 'optional', kind: 'str' }, hdr_end: { arg: 'optional', kind: 'str' },
-  hdr_dom: { arg: 'optional', kind: 'str' }, hdr_dir: { arg: 'optional', kind: 'str' },
-  hdr_sub: { arg: 'optional', kind: 'str' }, hdr_reg: { arg: 'optional', kind: 'reg' },
-  hdr_len: { arg: 'optional', kind: 'int' }, hdr_cnt: { arg: 'optional', kind: 'int' }, hdr_val: { arg: 'optional', kind: 'int' },
-  src: { arg: 'none', kind: 'ip' }, dst: { arg: 'none', kind: 'ip' },
-  src_port: { arg: 'none', kind: 'int' }, dst_port: { arg: 'none', kind: 'int' },
-  method: { arg: 'none', kind: 'method' }, 'req.ver': { arg: 'none', kind: 'str' }, req_ver: { arg: 'none', kind: 'str' },
+/** Whether a fetch takes an argument in parentheses: the header fetches take an optional header name. */
+const FETCH_ARG: Readonly<Record<AclFetchId, 'none' | 'optional'>> = {
+  path: 'none', url: 'none', hdr: 'optional', fhdr: 'optional', hdr_cnt: 'optional', hdr_val: 'optional', method: 'none',
+  src: 'none', dst: 'none', src_port: 'none', dst_port: 'none', req_ver: 'none',
 };
 
-/** `-m` match methods (pattern.c pat_match_names). */
-const MATCH_METHODS = new Set(['found', 'bool', 'int', 'ip', 'bin', 'len', 'str', 'sub', 'reg', 'beg', 'end', 'dir', 'dom']);
+/**
+ * THE table of ACL keywords hapair evaluates, read by this loader and by the data plane (acl/match.ts): haproxy 2.6
+ * ACL keyword -> fetch + default match method (configuration.txt §7.3). Any other keyword is refused: a silently
+ * false ACL misroutes. It lives here, not under acl/, because scripts/docs reads keyword names from config sources.
+ */
+export const ACL_KEYWORDS: Readonly<Record<string, AclKeyword>> = {
+  path: { fetch: 'path', match: 'str' }, path_beg: { fetch: 'path', match: 'beg' }, path_end: { fetch: 'path', match: 'end' },
+  path_sub: { fetch: 'path', match: 'sub' }, path_dir: { fetch: 'path', match: 'dir' }, path_dom: { fetch: 'path', match: 'dom' },
+  path_reg: { fetch: 'path', match: 'reg' }, path_len: { fetch: 'path', match: 'len' },
+  url: { fetch: 'url', match: 'str' }, url_beg: { fetch: 'url', match: 'beg' }, url_end: { fetch: 'url', match: 'end' },
+  url_sub: { fetch: 'url', match: 'sub' }, url_dir: { fetch: 'url', match: 'dir' }, url_dom: { fetch: 'url', match: 'dom' },
+  url_reg: { fetch: 'url', match: 'reg' }, url_len: { fetch: 'url', match: 'len' },
+  hdr: { fetch: 'hdr', match: 'str' }, 'req.hdr': { fetch: 'hdr', match: 'str' },
+  'req.fhdr': { fetch: 'fhdr', match: 'str' }, // (plain `fhdr` is not an ACL keyword in haproxy 2.6)
+  hdr_beg: { fetch: 'hdr', match: 'beg' }, hdr_end: { fetch: 'hdr', match: 'end' }, hdr_dom: { fetch: 'hdr', match: 'dom' },
+  hdr_dir: { fetch: 'hdr', match: 'dir' }, hdr_sub: { fetch: 'hdr', match: 'sub' }, hdr_reg: { fetch: 'hdr', match: 'reg' },
+  hdr_len: { fetch: 'hdr', match: 'len' }, hdr_cnt: { fetch: 'hdr_cnt', match: 'int' }, hdr_val: { fetch: 'hdr_val', match: 'int' },
+  src: { fetch: 'src', match: 'ip' }, dst: { fetch: 'dst', match: 'ip' },
+  src_port: { fetch: 'src_port', match: 'int' }, dst_port: { fetch: 'dst_port', match: 'int' },
+  method: { fetch: 'method', match: 'str' }, 'req.ver': { fetch: 'req_ver', match: 'str' }, req_ver: { fetch: 'req_ver', match: 'str' },
+};
+
+/** The table entry of an ACL keyword (own properties only: `constructor` is not a fetch). */
+export function aclKeyword(name: string): AclKeyword | undefined {
+  return Object.hasOwn(ACL_KEYWORDS, name) ? ACL_KEYWORDS[name] : undefined;
+}
 
 /** Predefined ACLs (doc §7.4) usable without declaration. */
 export const PREDEFINED_ACLS: ReadonlySet<string> = new Set([
@@ -46,33 +56,6 @@ export const PREDEFINED_ACLS: ReadonlySet<string> = new Set([
 /** haproxy invalid_char(): names may hold letters, digits and `-_.:`. */
 export function invalidNameChar(name: string): string | undefined {
   return /[^A-Za-z0-9_.:-]/.exec(name)?.[0];
-}
-
-/** `addr[/mask]` as pat_parse_ip accepts it: an IPv4/IPv6 literal, mask as a length or a dotted IPv4 mask. */
-function isIpPattern(p: string): boolean {
-  const [addr, mask, extra] = p.split('/');
-  if (extra !== undefined || !addr) return false;
-  const fam = net.isIP(addr);
-  if (fam === 0) return false;
-  if (mask === undefined) return true;
-  if (/^\d{1,3}$/.test(mask)) return Number(mask) <= (fam === 4 ? 32 : 128);
-  return fam === 4 && net.isIPv4(mask);
-}
-
-function patternError(kind: PatternKind, p: string, method: string | undefined): string | undefined {
-  const m = method ?? kind;
-  if (m === 'reg') {
-    try {
-      new RegExp(p);
-    } catch (err) {
-      return `regex '${p}' is invalid: ${(err as Error).message}`;
-    }
-  } else if (m === 'ip') {
-    if (!isIpPattern(p)) return `'${p}' is not a valid IPv4 or IPv6 address`;
-  } else if (m === 'int' || m === 'len') {
-    if (!/^(\d+|\d*:\d*|(eq|ne|lt|le|gt|ge))$/.test(p) && !/^\d+:\d+$/.test(p)) return `'${p}' is not a number nor a supported operator`;
-  }
-  return undefined;
 }
 
 /**
@@ -87,7 +70,7 @@ export function parseAclBody(name: string, args: readonly string[], from: number
   }
   const m = /^([a-z_.0-9]+)(?:\((.*)\))?((?:,.*)?)$/.exec(head);
   const fetch = m?.[1] ?? head;
-  const spec = FETCHES[fetch];
+  const spec = aclKeyword(fetch);
   if (!m || !spec) {
     ctx.error('unsupported-fetch', `error detected while parsing ACL '${name}' : unknown fetch method '${fetch}' in ACL expression '${head}' (not supported by hapair)`);
     return undefined;
@@ -97,16 +80,12 @@ export function parseAclBody(name: string, args: readonly string[], from: number
     return undefined;
   }
   const arg = m[2];
-  if (spec.arg === 'none' && arg !== undefined) {
+  if (FETCH_ARG[spec.fetch] === 'none' && arg !== undefined) {
     ctx.error('bad-acl', `ACL '${name}': fetch method '${fetch}' does not take any argument`);
     return undefined;
   }
-  if (spec.arg === 'required' && !arg) {
-    ctx.error('bad-acl', `ACL '${name}': fetch method '${fetch}' expects an argument`);
-    return undefined;
-  }
   let ignoreCase = false;
-  let matchMethod: string | undefined;
+  let matchMethod: MatchMethod | undefined;
   let dashDash = false;
   const patterns: string[] = [];
   const files: string[] = [];
@@ -133,7 +112,7 @@ export function parseAclBody(name: string, args: readonly string[], from: number
           ctx.error('bad-acl', `ACL '${name}': unknown matching method '${v}' for '-m'`);
           return undefined;
         }
-        matchMethod = v;
+        matchMethod = v as MatchMethod;
       } else if (a === '-f') files.push(v);
       else {
         ctx.error('unsupported-acl-flag', `ACL '${name}': map/pattern flag '${a}' is not supported by hapair`);
@@ -157,16 +136,15 @@ export function parseAclBody(name: string, args: readonly string[], from: number
       if (p !== '' && !p.startsWith('#')) patterns.push(p);
     }
   }
-  if (spec.kind !== 'bool' && matchMethod !== 'found' && matchMethod !== 'bool' && patterns.length === 0 && files.length === 0 && !dashDash) {
+  if (matchMethod !== 'found' && matchMethod !== 'bool' && patterns.length === 0 && files.length === 0 && !dashDash) {
     // haproxy only warns: the ACL is kept and never matches.
     ctx.warn('acl-never-matches', `ACL '${name}': no pattern to match against were provided, so this ACL will never match. If this is what you intended, please add '--' to get rid of this warning. If you intended to match only for existence, please use '-m found'. If you wanted to force an int to match as a bool, please use '-m bool'.`);
   }
-  for (const p of patterns) {
-    const err = patternError(spec.kind, p, matchMethod);
-    if (err) {
-      ctx.error('bad-acl-pattern', `error detected while parsing ACL '${name}' : ${err}`);
-      return undefined;
-    }
+  // The matcher's own pattern compilers (acl/patterns.ts) judge the patterns: accepted here = usable there.
+  const err = patternProblem(matchMethod ?? spec.match, patterns);
+  if (err) {
+    ctx.error('bad-acl-pattern', `error detected while parsing ACL '${name}' : ${err}`);
+    return undefined;
   }
   const acl: AclConfig = {
     name, criterion: fetch, ignoreCase, patterns, where: ctx.where,

@@ -172,13 +172,15 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /**
  * `except <net>`: validated by the parser the data plane matches with (acl/net.ts parseNetwork), so a network the
- * config accepts is one the proxy can use; the address is kept as written, the mask as a prefix length.
+ * config accepts is one the proxy can use; the address is kept as written, the mask as a prefix length, or as the
+ * dotted mask when it is not contiguous (haproxy str2net accepts any dotted IPv4 mask here).
  */
-function parseNet(text: string | undefined): { network: string; prefix: number } | undefined {
+function parseNet(text: string | undefined): { network: string; prefix: number; mask?: string } | undefined {
   const parsed = text ? parseNetwork(text) : undefined;
   if (!text || !parsed) return undefined;
   const slash = text.indexOf('/');
-  return { network: slash < 0 ? text : text.slice(0, slash), prefix: parsed.prefix };
+  const network = slash < 0 ? text : text.slice(0, slash);
+  return parsed.prefix < 0 ? { network, prefix: -1, mask: text.slice(slash + 1) } : { network, prefix: parsed.prefix };
 }
 
 export function parseOption(d: ProxyDraft, ctx: StmtCtx): void {

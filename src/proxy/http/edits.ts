@@ -29,7 +29,7 @@ export function forwardedFor(cfg: ForwardForConfig | undefined, head: HttpHead, 
   if (cfg.except) {
     let net = exceptCache.get(cfg.except);
     if (net === undefined && !exceptCache.has(cfg.except)) {
-      net = parseNetwork(`${cfg.except.network}/${cfg.except.prefix}`);
+      net = parseNetwork(`${cfg.except.network}/${cfg.except.mask ?? cfg.except.prefix}`);
       exceptCache.set(cfg.except, net);
     }
     if (net && inNetwork(clientIp, net)) return '';

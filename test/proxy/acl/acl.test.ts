@@ -69,7 +69,7 @@ const table: [string, string, boolean][] = [
   ['hdr(x-env) prod', 'GET / HTTP/1.1\nX-Env: dev, prod', true],
   ['hdr(x-env) prod', 'GET / HTTP/1.1\nX-Env: dev\nX-Env: prod', true],
   ['hdr(x-env) prod', 'GET / HTTP/1.1\nX-Env: production', false],
-  ['fhdr(x-env) dev,prod', 'GET / HTTP/1.1\nX-Env: dev,prod', true],
+  ['req.fhdr(x-env) dev,prod', 'GET / HTTP/1.1\nX-Env: dev,prod', true],
   ['hdr(x-env) dev,prod', 'GET / HTTP/1.1\nX-Env: dev,prod', false],
   ['hdr(x-env) -m found', 'GET / HTTP/1.1\nX-Env: a', true],
   ['hdr(x-env) -m found', 'GET / HTTP/1.1', false],
@@ -109,11 +109,27 @@ test('network parsing', (t) => {
   t.truthy(parseNetwork('10.0.0.0/8'));
   t.falsy(parseNetwork('10.0.0.0/33'));
   t.falsy(parseNetwork('10.0.0/8'));
-  t.falsy(parseNetwork('10.0.0.0/255.0.255.0'));
+  t.falsy(parseNetwork('10.0.0.0/255.0.256.0'));
+  t.falsy(parseNetwork('2001:db8::/255.255.0.0'), 'dotted masks are IPv4 only');
   t.true(inNetwork('198.18.3.4', parseNetwork('198.18.0.0/15')!));
   t.false(inNetwork('198.20.0.1', parseNetwork('198.18.0.0/15')!));
   t.true(inNetwork('::1', parseNetwork('::1')!));
   t.true(inNetwork('0.0.0.1', parseNetwork('0.0.0.0/0')!));
+  // Non-contiguous dotted masks (haproxy keeps them as plain masks): the address is compared under the mask.
+  const odd = parseNetwork('10.0.0.7/255.0.0.255')!;
+  t.is(odd.prefix, -1);
+  t.true(inNetwork('10.200.3.7', odd));
+  t.true(inNetwork('::ffff:10.1.1.7', odd));
+  t.false(inNetwork('10.200.3.8', odd));
+  t.false(inNetwork('11.0.0.7', odd));
+  t.is(parseNetwork('10.0.0.0/255.255.0.0')!.prefix, 16);
+  // IPv4-mapped IPv6 networks: /96 and longer are the IPv4 networks they map; IPv4 clients match v6 networks
+  // through their mapped form (pat_match_ip v4tov6).
+  t.deepEqual(parseNetwork('::ffff:10.1.0.0/112'), parseNetwork('10.1.0.0/16'));
+  t.true(inNetwork('10.1.2.3', parseNetwork('::ffff:0:0/95')!));
+  t.true(inNetwork('10.1.2.3', parseNetwork('::/0')!));
+  t.false(inNetwork('10.1.2.3', parseNetwork('2001:db8::/32')!));
+  t.false(inNetwork('2001:db8::1', parseNetwork('0.0.0.0/0')!));
 });
 
 test('path extraction from every request-target form', (t) => {
@@ -125,7 +141,7 @@ test('path extraction from every request-target form', (t) => {
 });
 
 test('compile errors: unknown criterion, bad regex, bad network, bad int', (t) => {
-  for (const line of ['nosuch x', 'path_reg (', 'src 300.1.1.1', 'dst_port abc']) {
+  for (const line of ['nosuch x', 'fhdr(x) a', 'constructor x', 'path_reg (', 'src 300.1.1.1', 'dst_port abc', 'dst_port 5:3', 'hdr(x) -m bin 4', 'hdr(x) -m regm a']) {
     const p = compileAcl(aclOf(line));
     t.true(isCompileError(p), line);
   }

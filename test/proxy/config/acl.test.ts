@@ -32,6 +32,11 @@ const acls: [string, Partial<AclConfig>][] = [
   ['acl a hdr_cnt(host) gt 1', { criterion: 'hdr_cnt', patterns: ['gt', '1'] }],
   ['acl a req.fhdr(date) -m found', { criterion: 'req.fhdr', arg: 'date', matchMethod: 'found' }],
   ['acl a req.hdr(x-api-key) -m len 32', { criterion: 'req.hdr', arg: 'x-api-key', matchMethod: 'len', patterns: ['32'] }],
+  // What the matcher's own compilers accept (acl/patterns.ts), as haproxy does: non-contiguous and mapped masks,
+  // `-` ranges, operators (`ne` included), hex for -m bin.
+  ['acl a src 10.0.0.7/255.0.0.255 ::ffff:10.0.0.0/104', { criterion: 'src', patterns: ['10.0.0.7/255.0.0.255', '::ffff:10.0.0.0/104'] }],
+  ['acl a dst_port 1024-65535 ne 80 gt 1:5', { criterion: 'dst_port' }],
+  ['acl a hdr(x) -m bin 414243', { matchMethod: 'bin', patterns: ['414243'] }],
 ];
 for (const [line, expected] of acls) {
   test(`acl: ${line}`, async (t) => {
@@ -114,6 +119,11 @@ const aclErrors: [string[], string][] = [
   [['acl a path_reg ([a-z'], 'bad-acl-pattern@4'],
   [['acl a bogus_fetch x'], 'unsupported-fetch@4'],
   [['acl a fhdr(date) -m found'], 'unsupported-fetch@4'],
+  [['acl a constructor x'], 'unsupported-fetch@4'],
+  [['acl a src 10.0.0.0/33'], 'bad-acl-pattern@4'],
+  [['acl a dst_port 5:3'], 'bad-acl-pattern@4'],
+  [['acl a dst_port gt x'], 'bad-acl-pattern@4'],
+  [['acl a hdr(x) -m bin 4'], 'bad-acl-pattern@4'],
   [['use_backend b if nope'], 'unknown-acl@4'],
   [['use_backend b if a', 'acl a path /'], 'unknown-acl@4'],
   [['use_backend b when TRUE'], 'bad-condition@4'],
