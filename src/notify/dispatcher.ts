@@ -27,7 +27,8 @@ export interface DispatcherOptions {
 }
 
 export class Dispatcher {
-  private readonly index: TargetIndex;
+  private index: TargetIndex;
+  private alerts: AlertChannel | undefined;
   private readonly queues = new Map<string, SerialQueue>();
   /** keepalived `notifies_sent`: instances that already had one notification. */
   private readonly notified = new Set<string>();
@@ -37,10 +38,23 @@ export class Dispatcher {
   private closing = false;
 
   constructor(
-    private readonly config: KeepalivedConfig,
+    private config: KeepalivedConfig,
     private readonly opts: DispatcherOptions,
   ) {
     this.index = indexTargets(config);
+    this.alerts = opts.alerts;
+  }
+
+  /**
+   * SIGHUP: later transitions use the new scripts and alert channel. The per-target queues, keepalived's
+   * notifies_sent and the group states are kept, so a script queued before the reload still runs before
+   * the ones after it (a new dispatcher would start them concurrently). Scripts already queued keep the
+   * command they were planned with.
+   */
+  reconfigure(config: KeepalivedConfig, alerts: AlertChannel | undefined): void {
+    this.config = config;
+    this.index = indexTargets(config);
+    this.alerts = alerts;
   }
 
   /** Never throws, never waits: scripts are queued per target, mail is handed to the alert channel. */
@@ -70,7 +84,7 @@ export class Dispatcher {
       }
       void queue.push(() => this.runAll(event, runs));
     }
-    this.opts.alerts?.transition(event, target);
+    this.alerts?.transition(event, target);
   }
 
   /**
@@ -137,7 +151,7 @@ export class Dispatcher {
   async close(timeoutMs: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    await Promise.all([this.closeScripts(timeoutMs), this.opts.alerts?.close(timeoutMs)]);
+    await Promise.all([this.closeScripts(timeoutMs), this.alerts?.close(timeoutMs)]);
   }
 
   private async closeScripts(timeoutMs: number): Promise<void> {

@@ -5,12 +5,11 @@ import { realClock, type Clock } from '../core/clock.js';
 import type { KeepalivedConfig } from '../vrrp/types.js';
 import type { NotifySink, StatusProvider, TransitionEvent } from './types.js';
 import { Dispatcher } from './dispatcher.js';
-import { Mailer } from './mailer.js';
-import { isValidAddress } from './address.js';
-import { defaultFrom, hostFacts } from './host.js';
-import { loadMailSecrets } from './secrets.js';
-import { createMailTransport, probeRelay, type MailTransport } from './transport.js';
+import type { Mailer } from './mailer.js';
+import { hostFacts } from './host.js';
+import { buildMailer, mailEnabled, mailFingerprint, mailSecrets } from './build.js';
 import type { DeliveryHealth } from './report.js';
+import { within } from './within.js';
 
 export interface NotifierDeps {
   readonly logger: Logger;
@@ -37,47 +36,30 @@ export interface Notifier extends NotifySink {
   readonly ready: Promise<void>;
   /** Alerts delivered (per recipient) by this process. */
   readonly delivered: number;
-  /** Spool and relay health; undefined when mail is not configured. */
-  deliveryHealth(): Promise<DeliveryHealth | undefined>;
+  /** Spool and relay health; undefined when mail is not configured. `probe`: also test the relay now. */
+  deliveryHealth(opts?: { probe?: boolean }): Promise<DeliveryHealth | undefined>;
   /** Sends the scheduled report now (no-op when mail is not configured). */
   reportNow(): Promise<void>;
+  /**
+   * SIGHUP: applies a new config without losing anything. Scripts and smtp_alert come from `config` for later
+   * transitions; per-instance script queues are kept, so ordering holds across the reload. Mail: unchanged
+   * settings (and secrets) keep the running mailer; changed ones start a new mailer that inherits the dedupe
+   * and report state and spools after the old one's last alert, while the old one finishes its deliveries.
+   * Throws ESMTP (file:line) before changing anything when the new credentials cannot be read.
+   */
+  reload(config: KeepalivedConfig): void;
+}
+
+/** Reads what a reload would need (mail secrets) without applying anything: throws ESMTP with file:line. */
+export function checkNotifierConfig(config: KeepalivedConfig, env?: NodeJS.ProcessEnv): void {
+  mailSecrets(config, env);
 }
 
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
 export const DEFAULT_STOP_SCRIPT_TIMEOUT_MS = 1_000;
 const KILL_GRACE_MS = 2_000;
-
-/** Mail is on when there is somewhere to send it (keepalived: no recipients or no server -> no mail). */
-export function mailEnabled(config: KeepalivedConfig): boolean {
-  const m = config.global.mail;
-  return m.recipients.length > 0 && m.smtpServer !== undefined;
-}
-
-function buildMailer(config: KeepalivedConfig, deps: NotifierDeps, logger: Logger, clock: Clock): Mailer {
-  const mail = config.global.mail;
-  // Throws ESMTP with file:line on an unreadable password/CA file: a clear error at start, not at failover.
-  const secrets = loadMailSecrets(mail, deps.env);
-  for (const w of secrets.warnings) logger.warn({ event: 'mail-config' }, w);
-  const hostname = deps.hostname ?? os.hostname();
-  const recipients = mail.recipients.filter((r) => {
-    if (isValidAddress(r)) return true;
-    logger.error({ event: 'mail-config', recipient: r.replace(/[\r\n]/g, ' ') }, 'invalid notification_email address ignored');
-    return false;
-  });
-  const from = mail.from !== undefined && isValidAddress(mail.from) ? mail.from : defaultFrom(hostname);
-  const transport: MailTransport = createMailTransport(mail, secrets, { pool: true, hostname });
-  const server = mail.smtpServer!;
-  return new Mailer(config, {
-    logger,
-    clock,
-    host: hostFacts(config, hostname),
-    envelope: { from, recipients },
-    transport,
-    probe: () => probeRelay(server.host, server.port, Math.min(5_000, mail.connectTimeoutSec * 1000)),
-    ...(deps.statusProvider ? { statusProvider: deps.statusProvider } : {}),
-    ...(deps.spoolPollMs !== undefined ? { pollMs: deps.spoolPollMs } : {}),
-  });
-}
+/** A mailer replaced by a reload gets this long to finish deliveries in flight (its spool stays for the new one). */
+const RETIRE_MS = 10_000;
 
 /**
  * Builds the notifier for a loaded keepalived config. The VRRP runtime calls `transition(event)` once per
@@ -87,10 +69,16 @@ function buildMailer(config: KeepalivedConfig, deps: NotifierDeps, logger: Logge
 export function createNotifier(config: KeepalivedConfig, deps: NotifierDeps): Notifier {
   const logger = deps.logger.child({ component: 'notify' });
   const clock = deps.clock ?? realClock;
-  const mailer = mailEnabled(config) ? buildMailer(config, deps, logger, clock) : undefined;
-  if (!mailer && [...config.instances, ...config.syncGroups].some((t) => t.smtpAlert)) {
-    logger.warn({ event: 'mail-config' }, 'smtp_alert is set but notification_email or smtp_server is missing: no alert mail will be sent');
-  }
+  const hostname = deps.hostname ?? os.hostname();
+  let secrets = mailSecrets(config, deps.env);
+  let mailer: Mailer | undefined = secrets ? buildMailer(config, secrets, deps, logger, clock) : undefined;
+  let fingerprint = mailFingerprint(config, secrets, hostname);
+  const warnNoMail = (c: KeepalivedConfig) => {
+    if (!mailEnabled(c) && [...c.instances, ...c.syncGroups].some((t) => t.smtpAlert)) {
+      logger.warn({ event: 'mail-config' }, 'smtp_alert is set but notification_email or smtp_server is missing: no alert mail will be sent');
+    }
+  };
+  warnNoMail(config);
   const dispatcher = new Dispatcher(config, {
     logger,
     scriptTimeoutMs: deps.scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
@@ -98,20 +86,46 @@ export function createNotifier(config: KeepalivedConfig, deps: NotifierDeps): No
     killGraceMs: KILL_GRACE_MS,
     ...(mailer ? { alerts: mailer } : {}),
   });
+  const retired = new Set<Promise<void>>();
+  const reload = (next: KeepalivedConfig): void => {
+    const nextSecrets = mailSecrets(next, deps.env); // may throw: nothing changed yet
+    const nextPrint = mailFingerprint(next, nextSecrets, hostname);
+    if (nextPrint === fingerprint) {
+      mailer?.retarget(next, hostFacts(next, hostname));
+    } else {
+      const handed = mailer?.handOver(RETIRE_MS);
+      if (handed) {
+        const p = handed.closed.catch(() => undefined).finally(() => retired.delete(p));
+        retired.add(p);
+      }
+      mailer = nextSecrets ? buildMailer(next, nextSecrets, deps, logger, clock, handed?.state) : undefined;
+      logger.info({ event: 'mail-reconfigured', enabled: mailer !== undefined }, mailer ? 'alert mail settings changed: new settings apply from now on' : 'alert mail is off after the reload');
+    }
+    secrets = nextSecrets;
+    fingerprint = nextPrint;
+    warnNoMail(next);
+    dispatcher.reconfigure(next, mailer);
+  };
   return {
     transition: (event: TransitionEvent) => dispatcher.transition(event),
-    close: (timeoutMs: number) => dispatcher.close(timeoutMs),
+    close: async (timeoutMs: number) => {
+      await Promise.all([dispatcher.close(timeoutMs), within(Promise.all([...retired]), timeoutMs)]);
+    },
     get pendingScripts() {
       return dispatcher.pendingScripts;
     },
-    ready: mailer?.ready ?? Promise.resolve(),
+    get ready() {
+      return mailer?.ready ?? Promise.resolve();
+    },
     get delivered() {
       return mailer?.delivered ?? 0;
     },
-    deliveryHealth: async () => mailer?.health(),
+    deliveryHealth: async (opts?: { probe?: boolean }) => mailer?.health(opts),
     reportNow: async () => mailer?.report(),
+    reload,
   };
 }
 
 export type { NotifySink, TransitionEvent, StatusProvider } from './types.js';
 export { checkMailSettings } from './check.js';
+export { mailEnabled } from './build.js';

@@ -23,6 +23,18 @@ export interface MailerDeps {
   readonly probe: () => Promise<boolean>;
   readonly statusProvider?: StatusProvider;
   readonly pollMs?: number;
+  /** Reload: the previous mailer's dedupe/report state, and when its last submits are spooled (order). */
+  readonly inherit?: MailerState;
+}
+
+/** What a mailer hands to its successor on a reload with changed mail settings. */
+export interface MailerState {
+  readonly lastMailed: Map<string, TransitionEvent['to']>;
+  readonly history: TransitionEvent[];
+  readonly dropped: number;
+  readonly lastReportWall: number;
+  /** Resolves once every alert the predecessor accepted is spooled: ours must come after them. */
+  readonly after: Promise<void>;
 }
 
 const HISTORY_CAP = 1000;
@@ -31,7 +43,7 @@ export class Mailer implements AlertChannel {
   private spool?: Spool;
   private readonly deliverer: Deliverer;
   private readonly damper?: FlapDamper;
-  private readonly lastMailed = new Map<string, TransitionEvent['to']>();
+  private readonly lastMailed: Map<string, TransitionEvent['to']>;
   private readonly held = new Map<string, AlertFacts[]>();
   private readonly summaryTimers = new Map<string, TimerHandle>();
   private history: TransitionEvent[] = [];
@@ -41,13 +53,21 @@ export class Mailer implements AlertChannel {
   private readonly submits = new Set<Promise<void>>();
   readonly ready: Promise<void>;
   private readonly mail: MailSettings;
+  private host: HostFacts;
+  private readonly after: Promise<void>;
 
   constructor(
-    private readonly config: KeepalivedConfig,
+    private config: KeepalivedConfig,
     private readonly deps: MailerDeps,
   ) {
     this.mail = config.global.mail;
-    this.lastReportWall = deps.clock.wallNow();
+    this.host = deps.host;
+    const inherited = deps.inherit;
+    this.lastMailed = inherited?.lastMailed ?? new Map();
+    this.history = inherited?.history ?? [];
+    this.dropped = inherited?.dropped ?? 0;
+    this.lastReportWall = inherited?.lastReportWall ?? deps.clock.wallNow();
+    this.after = inherited?.after ?? Promise.resolve();
     const spool = new Spool(this.mail.spoolDir);
     this.deliverer = new Deliverer(deps.transport.send, {
       logger: deps.logger,
@@ -89,7 +109,7 @@ export class Mailer implements AlertChannel {
     const facts = factsFromEvent(event);
     const decision = this.damper?.record(key, this.deps.clock.now()) ?? { action: 'send' as const };
     if (decision.action === 'send') {
-      this.submit(transitionAlert(facts, this.deps.envelope, this.deps.host));
+      this.submit(transitionAlert(facts, this.deps.envelope, this.host));
       return;
     }
     const list = this.held.get(key) ?? [];
@@ -109,9 +129,9 @@ export class Mailer implements AlertChannel {
     this.damper?.summarySent(key);
     if (!held?.length || !this.mail.flapDamping) return;
     const first = held[0]!;
-    const s = summaryFor(first.kind, first.name, first.routerId, held, this.mail.flapDamping, this.deps.host);
+    const s = summaryFor(first.kind, first.name, first.routerId, held, this.mail.flapDamping, this.host);
     this.submit(
-      composeAlert('summary', { ...s, createdWall: this.deps.clock.wallNow(), target: key, headers: { 'X-Hapair-Event': `${first.kind} ${first.name} FLAPPING` } }, this.deps.envelope, this.deps.host),
+      composeAlert('summary', { ...s, createdWall: this.deps.clock.wallNow(), target: key, headers: { 'X-Hapair-Event': `${first.kind} ${first.name} FLAPPING` } }, this.deps.envelope, this.host),
     );
   }
 
@@ -124,6 +144,7 @@ export class Mailer implements AlertChannel {
 
   private async submitNow(msg: AlertMessage): Promise<void> {
     await this.ready;
+    await this.after; // a predecessor's alerts (reload) are spooled first: one recipient queue, one order
     const log = this.deps.logger;
     if (this.spool) {
       try {
@@ -154,7 +175,7 @@ export class Mailer implements AlertChannel {
     }
     const r = reportText({
       routerId: this.config.global.routerId,
-      host: this.deps.host,
+      host: this.host,
       sinceWall: this.lastReportWall,
       nowWall: now,
       transitions: this.history,
@@ -165,13 +186,40 @@ export class Mailer implements AlertChannel {
     this.history = [];
     this.dropped = 0;
     this.lastReportWall = now;
-    await this.submit(composeAlert('report', { ...r, createdWall: now, headers: { 'X-Hapair-Event': 'REPORT' } }, this.deps.envelope, this.deps.host));
+    await this.submit(composeAlert('report', { ...r, createdWall: now, headers: { 'X-Hapair-Event': 'REPORT' } }, this.deps.envelope, this.host));
   }
 
-  async health(): Promise<DeliveryHealth> {
+  /** Spool and relay health; `probe` also tries a TCP connection to the relay now (bounded by the probe). */
+  async health(opts: { probe?: boolean } = {}): Promise<DeliveryHealth> {
     const snap = this.deliverer.snapshot();
-    const spool = this.spool ? await this.spool.stats().catch(() => undefined) : undefined;
-    return { ...(this.spool ? { spoolDir: this.spool.dir } : {}), ...(spool ? { spool } : {}), ...snap };
+    const [spool, relayReachable] = await Promise.all([
+      this.spool ? this.spool.stats().catch(() => undefined) : undefined,
+      opts.probe ? this.deps.probe().catch(() => false) : undefined,
+    ]);
+    const server = this.mail.smtpServer;
+    return {
+      ...(this.spool ? { spoolDir: this.spool.dir } : {}),
+      ...(spool ? { spool } : {}),
+      ...snap,
+      ...(server ? { relay: `${server.host}:${server.port}` } : {}),
+      ...(relayReachable !== undefined ? { relayReachable } : {}),
+    };
+  }
+
+  /** Reload with unchanged mail settings: new instance list (routerId, VIPs excluded from the host addresses). */
+  retarget(config: KeepalivedConfig, host: HostFacts): void {
+    this.config = config;
+    this.host = host;
+  }
+
+  /**
+   * Reload with changed mail settings: stops accepting work (held flap summaries are spooled, nothing is lost)
+   * and hands its dedupe/report state to the successor; deliveries in flight finish within `timeoutMs`.
+   */
+  handOver(timeoutMs: number): { state: MailerState; closed: Promise<void> } {
+    const closed = this.close(timeoutMs); // synchronously flushes held summaries into this.submits
+    const after = Promise.all([...this.submits]).then(() => undefined, () => undefined);
+    return { state: { lastMailed: this.lastMailed, history: this.history, dropped: this.dropped, lastReportWall: this.lastReportWall, after }, closed };
   }
 
   get delivered(): number {

@@ -12,6 +12,10 @@ export interface DeliveryHealth {
   readonly relayDown: boolean;
   readonly queues: Readonly<Record<string, { attempts: number; lastError?: string }>>;
   readonly memoryOnly: number;
+  /** smtp_server as host:port. */
+  readonly relay?: string;
+  /** Result of a TCP probe made for this report (only when asked: `hapair status`). */
+  readonly relayReachable?: boolean;
 }
 
 export interface ReportInput {

@@ -9,7 +9,7 @@ import { errorMessage } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { startControlServer } from '../core/control.js';
 import { vrrpControlSocket } from '../core/paths.js';
-import { createNotifier } from '../notify/index.js';
+import { checkNotifierConfig, createNotifier, type Notifier } from '../notify/index.js';
 import type { NotifySink } from '../notify/types.js';
 import type { InstanceConfig, KeepalivedConfig, VrrpStatus } from './types.js';
 import { loadKeepalivedConfig, loadKeepalivedConfigOrThrow } from './config/load.js';
@@ -52,7 +52,8 @@ export class VrrpDaemon {
   private readonly vips: VipManager;
   private readonly garp: GarpSender;
   private readonly links: LinkMonitor;
-  private notifier!: NotifySink;
+  /** Ours (createNotifier) can reload and report delivery health; an embedder's plain NotifySink cannot. */
+  private notifier!: NotifySink & Partial<Pick<Notifier, 'reload' | 'deliveryHealth'>>;
   private control: net.Server | undefined;
   private seq = 0;
   private readonly startedAt: string;
@@ -109,6 +110,8 @@ export class VrrpDaemon {
       status: () => this.status(),
       dump: () => this.dump(),
       reload: () => this.reload(),
+      // Alert delivery health for `hapair status`: spool queue, oldest pending alert, relay reachability.
+      delivery: async (args) => (await this.notifier.deliveryHealth?.({ probe: args.probe === true })) ?? null,
     });
     fs.writeFileSync(path.join(this.opts.runDir, 'vrrp.pid'), `${process.pid}\n`);
     this.vips.warm();
@@ -260,6 +263,8 @@ export class VrrpDaemon {
     const snap = await this.net.refresh();
     try {
       checkInterfaces(snap, next.instances);
+      // Unreadable mail credentials abort the reload before anything changes (the old notifier keeps running).
+      if (!this.opts.notifier) checkNotifierConfig(next);
     } catch (err) {
       this.log.error({ event: 'reload-failed', err: errorMessage(err) }, 'reload aborted; still running the previous configuration');
       return { ok: false, errors: [errorMessage(err)] };
@@ -268,11 +273,12 @@ export class VrrpDaemon {
     for (const old of plan.removed) old.feed({ type: 'shutdown', now: this.clock.now(), reason: 'reload' });
     await Promise.all(plan.removed.map((i) => i.drain()));
     plan.removed.forEach((i) => i.stopTimers());
-    // The notifier knows instances by name: removed ones were told with the old one, the rest use a new one.
-    if (!this.opts.notifier) {
-      const old = this.notifier;
-      this.notifier = createNotifier(next, { logger: this.log, clock: this.clock, statusProvider: () => this.status() });
-      void old.close(NOTIFY_CLOSE_MS).catch(() => undefined);
+    // Removed instances were notified (STOP) with the old scripts; the same notifier now takes the new config,
+    // keeping its per-instance script queues so scripts never run out of order across the reload.
+    try {
+      this.notifier.reload?.(next);
+    } catch (err) {
+      this.log.error({ event: 'notify-reload-failed', err: errorMessage(err) }, 'notify settings not reloaded; the previous ones stay in use');
     }
     const oldScripts = this.scripts;
     const oldConfig = this.config;
