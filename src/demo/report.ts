@@ -46,7 +46,8 @@ export async function stepObserve(c: Ctx): Promise<void> {
   if (csv?.ok) say.detail(`summary from ${url};csv: ${summarizeStats(parseStatsCsv(String(csv.body)), new Set(['stats']))}`);
   else say.detail(`stats page not reachable: ${String(csv?.err ?? csv?.status ?? 'no answer')}`);
   for (const lb of LBS) {
-    const r = await stage.run(lb.name, [process.execPath, CLI_MAIN, 'status', '--run-dir', stage.files[lb.name].runDir]);
+    const f = stage.files[lb.name];
+    const r = await stage.run(lb.name, [process.execPath, CLI_MAIN, 'status', '--run-dir', f.runDir, '--proxy-config', f.haproxyCfg]);
     say.event(`hapair status on ${lb.name}:`);
     say.block(r.stdout || r.stderr, 13);
   }

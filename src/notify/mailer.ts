@@ -38,6 +38,19 @@ export interface MailerState {
 }
 
 const HISTORY_CAP = 1000;
+/** `hapair status` asks for a relay probe; it must answer well within the control request's timeout. */
+const STATUS_PROBE_MS = 1500;
+
+/** The probe's answer, or false once `ms` passed (a relay that does not answer in time counts as unreachable). */
+async function probeWithin(probe: () => Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([probe().catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export class Mailer implements AlertChannel {
   private spool?: Spool;
@@ -194,7 +207,7 @@ export class Mailer implements AlertChannel {
     const snap = this.deliverer.snapshot();
     const [spool, relayReachable] = await Promise.all([
       this.spool ? this.spool.stats().catch(() => undefined) : undefined,
-      opts.probe ? this.deps.probe().catch(() => false) : undefined,
+      opts.probe ? probeWithin(this.deps.probe, STATUS_PROBE_MS) : undefined,
     ]);
     const server = this.mail.smtpServer;
     return {

@@ -1,5 +1,8 @@
-// Renders `hapair status` (pure): a section per subsystem so a "proxy backends" section can be appended later.
+// Renders the VRRP section of `hapair status` (pure); the other sections and the joining live in src/core/status-text.ts.
 import type { InstanceStatus, RxCounters, TrackerStatus, VrrpStatus } from './types.js';
+import { durationText, renderTable } from '../core/status-text.js';
+
+export { renderStatus, renderTable, type StatusSection } from '../core/status-text.js';
 
 /** One column of the instance table: header + cell. Tables over switches: add a column here, nowhere else. */
 interface Column {
@@ -8,10 +11,7 @@ interface Column {
 }
 
 function since(iso: string, nowMs: number): string {
-  const s = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  return `${Math.round(s / 3600)}h`;
+  return durationText(nowMs - Date.parse(iso));
 }
 
 const COLUMNS = (nowMs: number): readonly Column[] => [
@@ -25,11 +25,6 @@ const COLUMNS = (nowMs: number): readonly Column[] => [
   { header: 'MASTER SEEN', cell: (i) => (i.masterSeen ? `${i.masterSeen.ip} (${i.masterSeen.priority})` : '-') },
   { header: 'VIPS', cell: (i) => `${i.vips.join(',') || '-'}${i.vips.length ? (i.vipsInstalled ? ' [installed]' : ' [absent]') : ''}` },
 ];
-
-export function renderTable(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n');
-}
 
 function trackerLine(t: TrackerStatus): string {
   const state = t.ok === null ? 'pending' : t.ok ? 'ok' : 'FAILED';
@@ -60,17 +55,4 @@ export function renderVrrpSection(s: VrrpStatus, nowMs: number = Date.now()): st
     out.push('', `unclaimed packets on ${iface}: ${Object.entries(counts).map(([r, n]) => `${r}=${n}`).join(' ')}`);
   }
   return out.join('\n') + '\n';
-}
-
-/** A section of `hapair status`: VRRP today, proxy backends later (another issue adds that renderer). */
-export interface StatusSection {
-  readonly name: string; // JSON key: 'vrrp', later 'proxy'
-  readonly data: unknown; // JSON value; undefined when the daemon is not running
-  readonly text: string; // human rendering
-}
-
-/** Joins sections into the final output: `--json` gives {vrrp: ..., proxy: ...}, else the texts one after another. */
-export function renderStatus(sections: readonly StatusSection[], json: boolean): string {
-  if (json) return JSON.stringify(Object.fromEntries(sections.map((s) => [s.name, s.data ?? null])), null, 2) + '\n';
-  return sections.map((s) => s.text).join('\n');
 }
