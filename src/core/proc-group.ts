@@ -1,6 +1,7 @@
 // Runs one program in its own process group (execFile semantics: never a shell) with a deadline that kills the
 // whole group: the one runner behind notify scripts, haproxy external checks and the agent's check script.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { realClock, type Clock, type TimerHandle } from './clock.js';
 
 export interface GroupRunOptions {
   /** After this long the process group is terminated and the result says `timedOut`. */
@@ -19,6 +20,12 @@ export interface GroupRunOptions {
   readonly stdoutEncoding?: BufferEncoding;
   /** Keep the last this-many characters of stderr (default 0: stderr ignored). */
   readonly stderrTail?: number;
+  /** Timers for the deadline and the SIGKILL follow-up (default the real clock; tests pass a fake one). */
+  readonly clock?: Clock;
+  /** Called once the program runs (e.g. to renice it); not called when it could not be started. */
+  readonly onSpawn?: (pid: number) => void;
+  /** Called when the deadline passes, before the group is signalled (e.g. to report a timeout at once). */
+  readonly onTimeout?: () => void;
 }
 
 export interface GroupRunResult {
@@ -32,6 +39,11 @@ export interface GroupRunResult {
   readonly stderr: string;
 }
 
+/** Real timers must not keep the process alive for a follow-up kill; fake clocks' handles have no unref. */
+function unref(h: TimerHandle): void {
+  (h as unknown as { unref?: () => void }).unref?.();
+}
+
 /** True while `pid` exists (EPERM: it exists but belongs to someone else). */
 export function pidAlive(pid: number): boolean {
   try {
@@ -39,6 +51,16 @@ export function pidAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Sends `sig` to one process; false if it is already gone (or not ours). Never throws. */
+export function killPid(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -68,7 +90,8 @@ export function runInGroup(argv: readonly string[], opts: GroupRunOptions): Prom
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    let deadline: NodeJS.Timeout | undefined;
+    const clock = opts.clock ?? realClock;
+    let deadline: TimerHandle | undefined;
     const base = { stdout: '', stderr: '', timedOut: false, exitCode: null, signal: null };
     const [file, ...args] = argv;
     if (!file) {
@@ -92,7 +115,7 @@ export function runInGroup(argv: readonly string[], opts: GroupRunOptions): Prom
     const finish = (r: Pick<GroupRunResult, 'exitCode' | 'signal' | 'spawnError'>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
+      clock.clearTimeout(deadline);
       opts.signal?.removeEventListener('abort', terminate);
       child.stderr?.destroy();
       resolve({ ...r, timedOut, durationMs: performance.now() - started, stdout, stderr });
@@ -100,9 +123,11 @@ export function runInGroup(argv: readonly string[], opts: GroupRunOptions): Prom
     function terminate(): void {
       if (settled || timedOut) return;
       timedOut = true;
+      opts.onTimeout?.();
       if (opts.killGraceMs <= 0) return killGroup(child.pid, 'SIGKILL');
       killGroup(child.pid, 'SIGTERM');
-      setTimeout(() => killGroup(child.pid, 'SIGKILL'), opts.killGraceMs).unref();
+      // Not cleared at exit: members that ignored SIGTERM must die even if the leader is gone. Never keeps us alive.
+      unref(clock.setTimeout(() => killGroup(child.pid, 'SIGKILL'), opts.killGraceMs));
     }
     if (child.stdout) {
       child.stdout.setEncoding(opts.stdoutEncoding ?? 'utf8');
@@ -115,7 +140,8 @@ export function runInGroup(argv: readonly string[], opts: GroupRunOptions): Prom
     child.stderr?.on('error', () => undefined);
     child.on('error', (err: NodeJS.ErrnoException) => finish({ exitCode: null, signal: null, spawnError: { ...(err.code ? { code: err.code } : {}), message: err.message } }));
     child.on(stdoutMax > 0 ? 'close' : 'exit', (code: number | null, sig: NodeJS.Signals | null) => finish({ exitCode: code, signal: sig }));
-    deadline = setTimeout(terminate, Math.max(0, opts.timeoutMs));
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    deadline = clock.setTimeout(terminate, Math.max(0, opts.timeoutMs));
     if (opts.signal?.aborted) terminate();
     else opts.signal?.addEventListener('abort', terminate, { once: true });
   });

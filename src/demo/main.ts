@@ -4,8 +4,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lab } from '../lab/index.js';
-import { exec } from '../lab/index.js';
-import { teardownSync } from '../lab/cleanup.js';
+import { CLEANUP_SIGNALS, exec, teardownSync } from '../lab/index.js';
 import { errorMessage } from '../core/errors.js';
 import { Narrator, fmtMs } from './narrator.js';
 import { DEMO_USAGE, NO_IP_COMMAND, parseDemoArgs, requirementProblem, type DemoOptions } from './options.js';
@@ -25,9 +24,6 @@ const STEPS = 6;
 /** Interactive pauses continue by themselves after this long (every wait of the demo is bounded). */
 const PAUSE_MS = 30_000;
 
-/** Ctrl-C, kill, and the terminal closing (SIGHUP, which the lab's own hooks do not cover). */
-const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /** Cleanup state reachable from signal and exit handlers, which must work synchronously. */
 const live: { lab?: Lab; dir?: string; keepLogs: boolean } = { keepLogs: false };
 
@@ -38,6 +34,10 @@ function cleanupSync(): void {
   if (live.dir && !live.keepLogs) fs.rmSync(live.dir, { recursive: true, force: true });
 }
 
+/**
+ * The lab's own hooks remove its namespaces on the same signals (CLEANUP_SIGNALS); this handler, installed first,
+ * also narrates and removes the temp dir, so it tears the lab down itself before saying so.
+ */
 function onSignal(sig: NodeJS.Signals): void {
   out(`\n\ninterrupted (${sig}): removing the lab...\n`);
   cleanupSync();

@@ -1,4 +1,5 @@
-// Guaranteed lab cleanup: a process-wide registry torn down on exit/SIGINT/SIGTERM, and a sweep of stale labs.
+// Guaranteed lab cleanup: a process-wide registry torn down on exit/SIGINT/SIGTERM/SIGHUP, and a sweep of stale labs.
+import { killPid, pidAlive } from '../core/proc-group.js';
 import { exec, execQuietSync } from './exec.js';
 import { DEFAULT_LAB_PREFIX, parseLabName } from './names.js';
 
@@ -14,14 +15,11 @@ export interface Teardownable {
 const live = new Set<Teardownable>();
 let hooked = false;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/**
+ * Signals after which no lab may survive: Ctrl-C, kill, and the terminal closing (SIGHUP, e.g. an ssh session
+ * that drops while a test or the demo runs). Exported so programs with their own handlers use the same list.
+ */
+export const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** PIDs still running inside namespace `ns` (processes we started there: nothing else can enter it). */
 function nsPidsSync(ns: string): number[] {
@@ -32,19 +30,11 @@ function nsPidsSync(ns: string): number[] {
     .filter((p) => Number.isInteger(p) && p > 1 && p !== process.pid);
 }
 
-function killQuiet(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
 /** Synchronous teardown used from exit/signal handlers: SIGKILL our children, then delete the namespaces. */
 export function teardownSync(lab: Teardownable): void {
-  for (const pid of lab.childPids()) killQuiet(pid, 'SIGKILL');
+  for (const pid of lab.childPids()) killPid(pid, 'SIGKILL');
   for (const ns of lab.namespaces()) {
-    for (const pid of nsPidsSync(ns)) killQuiet(pid, 'SIGKILL');
+    for (const pid of nsPidsSync(ns)) killPid(pid, 'SIGKILL');
     execQuietSync(['ip', 'netns', 'del', ns]);
   }
   live.delete(lab);
@@ -61,14 +51,13 @@ function onSignal(sig: NodeJS.Signals): void {
   process.kill(process.pid, sig);
 }
 
-/** Registers a lab for cleanup on process exit and on SIGINT/SIGTERM (installed once per process). */
+/** Registers a lab for cleanup on process exit and on CLEANUP_SIGNALS (installed once per process). */
 export function register(lab: Teardownable): void {
   live.add(lab);
   if (hooked) return;
   hooked = true;
   process.on('exit', onExit);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of CLEANUP_SIGNALS) process.on(sig, onSignal);
 }
 
 export function unregister(lab: Teardownable): void {
@@ -87,7 +76,7 @@ export async function sweepStaleLabs(prefix: string = DEFAULT_LAB_PREFIX): Promi
     if (!name) continue;
     const parsed = parseLabName(name, prefix);
     if (!parsed || parsed.pid === process.pid || pidAlive(parsed.pid)) continue;
-    for (const pid of nsPidsSync(name)) killQuiet(pid, 'SIGKILL');
+    for (const pid of nsPidsSync(name)) killPid(pid, 'SIGKILL');
     await exec(['ip', 'netns', 'del', name], { timeoutMs: 5000 });
     removed.push(name);
   }

@@ -1,6 +1,6 @@
 // Runs one vrrp_script periodically (keepalived.md §4.2): execFile semantics in its own process group, timeout kills the group.
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { runInGroup } from '../core/proc-group.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 
@@ -25,10 +25,9 @@ export interface ScriptSpec {
 export const KILL_GRACE_MS = 2000;
 
 export class ScriptRunner {
-  private child: ChildProcess | undefined;
+  private run: Promise<void> | undefined;
+  private abort: AbortController | undefined;
   private tick: TimerHandle | undefined;
-  private timeout: TimerHandle | undefined;
-  private kill: TimerHandle | undefined;
   private stopped = true;
   private skippedLogged = false;
   runs = 0;
@@ -47,14 +46,15 @@ export class ScriptRunner {
     this.fire();
   }
 
+  /** A run is in progress: its process (or, after a timeout, its group leader) has not exited yet. */
   get running(): boolean {
-    return this.child !== undefined;
+    return this.run !== undefined;
   }
 
   private fire(): void {
     if (this.stopped) return;
     this.tick = this.deps.clock.setTimeout(() => this.fire(), this.spec.intervalMs);
-    if (this.child) {
+    if (this.run) {
       // Never two runs of one script at once (keepalived 2.2.7 meant to skip too, but launched anyway: fixed v2.3.3).
       this.skipped += 1;
       if (!this.skippedLogged) {
@@ -67,8 +67,11 @@ export class ScriptRunner {
     this.launch();
   }
 
+  /**
+   * One run through core/proc-group.ts runInGroup: own process group, execFile semantics. keepalived: a timeout is a
+   * failure at once ("VRRP_Script(X) timed_out"); the group then gets SIGTERM and SIGKILL after KILL_GRACE_MS.
+   */
   private launch(): void {
-    const [cmd, ...args] = this.spec.argv;
     const started = this.deps.clock.now();
     let reported = false;
     const report = (ok: boolean, text: string) => {
@@ -77,73 +80,46 @@ export class ScriptRunner {
       this.onResult({ ok, text, durationMs: this.deps.clock.now() - started });
     };
     this.runs += 1;
-    let child: ChildProcess;
-    try {
-      child = spawn(cmd ?? '', args, {
-        detached: true, // own process group, so a timeout can kill the script AND everything it started
-        stdio: 'ignore',
-        ...(this.spec.uid !== undefined ? { uid: this.spec.uid } : {}),
-        ...(this.spec.gid !== undefined ? { gid: this.spec.gid } : {}),
-      });
-    } catch (err) {
-      report(false, `spawn error: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      return;
-    }
-    this.child = child;
-    // The daemon runs at a raised priority; health checks are ordinary work and go back to nice 0.
-    if (child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, 0);
-      } catch {
-        /* already exited, or not permitted */
-      }
-    }
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      this.clearRunTimers();
-      this.child = undefined;
-      report(false, `spawn error: ${err.code ?? err.message}`);
+    const abort = new AbortController();
+    this.abort = abort;
+    const run = runInGroup(this.spec.argv, {
+      timeoutMs: this.spec.timeoutMs,
+      killGraceMs: KILL_GRACE_MS,
+      clock: this.deps.clock,
+      signal: abort.signal,
+      ...(this.spec.uid !== undefined ? { uid: this.spec.uid } : {}),
+      ...(this.spec.gid !== undefined ? { gid: this.spec.gid } : {}),
+      onSpawn: renice,
+      onTimeout: () => report(false, 'timeout'),
+    }).then((r) => {
+      if (r.spawnError) report(false, `spawn error: ${r.spawnError.code ?? r.spawnError.message}`);
+      else if (r.signal) report(false, `signal ${r.signal}`);
+      else report(r.exitCode === 0, `exit ${r.exitCode}`);
     });
-    child.on('exit', (code, signal) => {
-      this.clearRunTimers();
-      this.child = undefined;
-      if (signal) report(false, `signal ${signal}`);
-      else report(code === 0, `exit ${code}`);
+    this.run = run.finally(() => {
+      if (this.abort === abort) this.abort = undefined;
+      this.run = undefined;
     });
-    this.timeout = this.deps.clock.setTimeout(() => {
-      // keepalived: "VRRP_Script(X) timed_out" is a failure at once; the group gets SIGTERM, then SIGKILL after 2 s.
-      report(false, 'timeout');
-      this.killGroup(child, 'SIGTERM');
-      this.kill = this.deps.clock.setTimeout(() => this.killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-    }, this.spec.timeoutMs);
-  }
-
-  private killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      /* the group is gone */
-    }
-  }
-
-  private clearRunTimers(): void {
-    this.deps.clock.clearTimeout(this.timeout);
-    this.deps.clock.clearTimeout(this.kill);
-    this.timeout = undefined;
-    this.kill = undefined;
   }
 
   /** Stops scheduling; a running script's group gets SIGTERM (keepalived on stop), SIGKILL after the grace. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.deps.clock.clearTimeout(this.tick);
-    const child = this.child;
-    if (!child) return;
-    this.clearRunTimers();
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.killGroup(child, 'SIGTERM');
-    const t = setTimeout(() => this.killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, KILL_GRACE_MS + 500))]);
-    clearTimeout(t);
+    const run = this.run;
+    if (!run) return;
+    this.abort?.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([run, new Promise((r) => (timer = setTimeout(r, KILL_GRACE_MS + 500)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** The daemon runs at a raised priority; health checks are ordinary work and go back to nice 0. */
+function renice(pid: number): void {
+  try {
+    os.setPriority(pid, 0);
+  } catch {
+    /* already exited, or not permitted */
   }
 }

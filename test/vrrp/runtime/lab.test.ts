@@ -50,27 +50,29 @@ test('nodes reach each other over the bridge; partition and carrier cuts isolate
   t.deepEqual(names.filter((n) => after.includes(n)), []);
 });
 
-test('a lab is removed when its process is killed by SIGTERM, and stale labs of dead PIDs are swept', async (t) => {
+test('a lab is removed when its process is killed by SIGTERM or SIGHUP (terminal gone), and stale labs of dead PIDs are swept', async (t) => {
   if (!requireRoot(t)) return;
-  const child = spawn(process.execPath, [path.join(outDir, 'test/helpers/lab-child.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const info = await new Promise<{ namespaces: string[] }>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('lab child did not start')), 15_000);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(out.split('\n')[0]!) as { namespaces: string[] });
-      }
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    const child = spawn(process.execPath, [path.join(outDir, 'test/helpers/lab-child.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const info = await new Promise<{ namespaces: string[] }>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error('lab child did not start')), 15_000);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) {
+          clearTimeout(timer);
+          resolve(JSON.parse(out.split('\n')[0]!) as { namespaces: string[] });
+        }
+      });
     });
-  });
-  t.true(info.namespaces.length === 2);
-  t.true((await nsList()).includes(info.namespaces[0]!));
-  child.kill('SIGTERM');
-  const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, s) => resolve(s)));
-  t.is(exit, 'SIGTERM');
-  const after = await nsList();
-  t.deepEqual(info.namespaces.filter((n) => after.includes(n)), []);
+    t.true(info.namespaces.length === 2);
+    t.true((await nsList()).includes(info.namespaces[0]!));
+    child.kill(sig);
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, s) => resolve(s)));
+    t.is(exit, sig, 'dies of the signal itself');
+    const after = await nsList();
+    t.deepEqual(info.namespaces.filter((n) => after.includes(n)), [], `${sig}: namespaces removed`);
+  }
 
   // A namespace named like a lab of a dead process (a PID that just exited) is swept.
   const dead = spawn('true');

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { realClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { ScriptRunner, type ScriptResult } from '../../../src/vrrp/script-runner.js';
+import { KILL_GRACE_MS, ScriptRunner, type ScriptResult } from '../../../src/vrrp/script-runner.js';
+import { fakeClock } from '../../helpers/check-clock.js';
 import { tmpDir } from '../../helpers/paths.js';
 
 const deps = { clock: realClock, logger: silentLogger() };
@@ -105,4 +106,47 @@ test('runs every interval from the previous start and never overlaps a still-run
   await quick.runner.stop();
   const n = fs.readFileSync(fast, 'utf8').trim().split('\n').length;
   t.true(n >= 5 && n <= 8, `runs in 1 s at 150 ms interval: ${n}`);
+});
+
+test('fake clock (runInGroup takes the runner\'s Clock): timeout reported at the virtual deadline, SIGTERM then SIGKILL 2 s later', async (t) => {
+  const clock = fakeClock();
+  const dir = tmpDir();
+  const pidFile = path.join(dir, 'pid');
+  // Ignores SIGTERM: only the SIGKILL follow-up, KILL_GRACE_MS of virtual time later, ends it.
+  const argv = ['/bin/sh', '-c', `trap '' TERM; echo $$ > ${pidFile}; while :; do sleep 0.05; done`];
+  const results: ScriptResult[] = [];
+  const runner = new ScriptRunner({ name: 'hang', argv, intervalMs: 60_000, timeoutMs: 3000 }, { clock, logger: silentLogger() }, (r) => results.push(r));
+  runner.start();
+  for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  clock.tick(2999);
+  t.deepEqual(results, [], 'nothing before the deadline');
+  clock.tick(1);
+  t.like(results, [{ ok: false, text: 'timeout', durationMs: 3000 }]);
+  await new Promise((r) => setTimeout(r, 200));
+  t.true(alive(pid), 'SIGTERM ignored: still running');
+  t.true(runner.running, 'no second run while it lives');
+  clock.tick(KILL_GRACE_MS);
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  t.false(alive(pid), 'SIGKILLed after the grace');
+  for (let i = 0; i < 100 && runner.running; i++) await new Promise((r) => setTimeout(r, 20));
+  t.false(runner.running);
+  await runner.stop();
+  t.is(results.length, 1);
+});
+
+test('stop() terminates a running script\'s group and reports nothing more', async (t) => {
+  const dir = tmpDir();
+  const pidFile = path.join(dir, 'pid');
+  const results: ScriptResult[] = [];
+  const runner = new ScriptRunner({ name: 'long', argv: ['/bin/sh', '-c', `sleep 30 & echo $! > ${pidFile}; wait`], intervalMs: 60_000, timeoutMs: 60_000 }, deps, (r) => results.push(r));
+  runner.start();
+  for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+  const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+  const t0 = Date.now();
+  await runner.stop();
+  t.true(Date.now() - t0 < KILL_GRACE_MS, 'SIGTERM was enough');
+  await new Promise((r) => setTimeout(r, 100));
+  t.false(alive(grandchild), 'the whole group is gone');
+  t.deepEqual(results, []);
 });
