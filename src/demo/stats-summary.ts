@@ -1,4 +1,5 @@
 // One-line summary of a stats page CSV export (`<stats uri>;csv`, haproxy's column names) (pure).
+import { parseStatCsv, statNumber } from '../core/stat-csv.js';
 
 export interface StatsRow {
   readonly pxname: string;
@@ -9,15 +10,9 @@ export interface StatsRow {
 
 /** Parses haproxy's CSV (`# pxname,svname,...` header line, one row per frontend/server/backend). */
 export function parseStatsCsv(csv: string): StatsRow[] {
-  const lines = csv.split('\n').map((l) => l.trim()).filter(Boolean);
-  const header = lines[0]?.replace(/^#\s*/, '').split(',') ?? [];
-  const col = (name: string) => header.indexOf(name);
-  const [px, sv, st, stot] = [col('pxname'), col('svname'), col('status'), col('stot')];
-  if (px < 0 || sv < 0 || st < 0) return [];
-  return lines.slice(1).map((l) => {
-    const f = l.split(',');
-    return { pxname: f[px] ?? '', svname: f[sv] ?? '', status: f[st] ?? '', stot: Number(f[stot] ?? 0) || 0 };
-  });
+  return parseStatCsv(csv)
+    .filter((r) => r.pxname !== undefined && r.svname !== undefined && r.status !== undefined)
+    .map((r) => ({ pxname: r.pxname!, svname: r.svname!, status: r.status!, stot: statNumber(r, 'stot') ?? 0 }));
 }
 
 /** e.g. "frontend main OPEN (42 sessions) | backend web UP: web1 UP (21), web2 UP (21)". Stats sections are left out. */

@@ -1,4 +1,4 @@
-// The demo's pure parts, table-driven (no namespaces, milliseconds).
+// The demo's pure parts, table-driven (no namespaces, milliseconds): run in the unit phase.
 // Generated configs through the real loaders and lints, outage and bound, mail headers, stats CSV, options, verdict.
 import test from 'ava';
 import { parseKeepalivedText } from '../../src/vrrp/config/load.js';
