@@ -1,8 +1,14 @@
 // Gratuitous ARP bursts after becoming MASTER, sent by iputils `arping -U` (Node has no AF_PACKET sockets).
 // `arping -U -I DEV VIP` emits exactly keepalived's frame (keepalived.md §6.4): broadcast ARP *request*, sender
-// IP = target IP = VIP, sender MAC = the NIC's MAC, target MAC ff:ff:ff:ff:ff:ff (verified with tcpdump in
-// test/vrrp/runtime/garp.test.ts). keepalived sends a burst back to back; arping waits its 1 s interval after each
-// packet, so each GARP of a burst is its own `arping -c 1` process (packets leave at once, processes linger ~1 s).
+// IP = target IP = VIP, sender MAC = the NIC's MAC, target MAC ff:ff:ff:ff:ff:ff (checked against keepalived's own
+// frames with tcpdump/tshark in test/integration/vrrp-wire.test.ts). keepalived sends a burst back to back; arping
+// waits its 1 s interval after each packet, so each GARP of a burst is its own `arping -c 1` process (packets leave
+// at once, processes linger ~1 s).
+//
+// The takeover path never waits on arping: `burst` only queues and returns. Processes are started on later event
+// loop turns, one per turn (a fork costs milliseconds; the transition's log line, the notify dispatch and the next
+// advert must not queue behind a burst of them), at most MAX_CONCURRENT at a time. Nothing awaits them; a failing
+// arping is logged once per address until one succeeds again, a missing binary once per process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../core/logger.js';
 import type { ResolvedVip } from './vip.js';
@@ -10,49 +16,85 @@ import type { ResolvedVip } from './vip.js';
 export const ARPING_BIN = process.env.HAPAIR_ARPING_BIN ?? 'arping';
 
 /** At most this many arping processes at once; the rest wait (a config with many VIPs cannot fork-bomb the host). */
-const MAX_CONCURRENT = 32;
+export const MAX_CONCURRENT = 32;
+
+export interface GarpDeps {
+  readonly logger: Logger;
+  /** The arping program (default ARPING_BIN); tests substitute a script. */
+  readonly bin?: string;
+}
 
 export class GarpSender {
   private readonly running = new Set<ChildProcess>();
   private readonly queue: ResolvedVip[] = [];
+  private readonly failing = new Set<string>();
   private missingBinaryLogged = false;
+  private scheduled = false;
+  private stopped = false;
   sent = 0;
   failed = 0;
 
-  constructor(private readonly deps: { logger: Logger }) {}
+  constructor(private readonly deps: GarpDeps) {}
 
-  /** Queues `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst). */
+  /** Queues `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst) and returns at once. */
   burst(vips: readonly ResolvedVip[], repeat: number): void {
+    if (this.stopped) return;
     for (let i = 0; i < repeat; i++) for (const v of vips) this.queue.push(v);
-    this.pump();
+    this.schedule();
   }
 
-  private pump(): void {
-    while (this.running.size < MAX_CONCURRENT && this.queue.length > 0) {
-      const v = this.queue.shift()!;
-      const child = spawn(ARPING_BIN, ['-U', '-q', '-c', '1', '-I', v.dev, v.address], { stdio: 'ignore' });
-      this.running.add(child);
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        this.failed += 1;
-        if (!this.missingBinaryLogged) {
-          this.missingBinaryLogged = true;
-          this.deps.logger.error({ event: 'garp-error', code: 'EPLATFORM', err: err.message }, `cannot run ${ARPING_BIN} (iputils-arping is required for gratuitous ARP)`);
-        }
-      });
-      child.on('exit', (code) => {
-        this.running.delete(child);
-        if (code === 0) this.sent += 1;
-        else if (code !== null) {
-          this.failed += 1;
-          this.deps.logger.warn({ event: 'garp-error', vip: v.address, dev: v.dev, exit: code }, 'arping failed');
-        }
-        this.pump();
-      });
+  /** GARPs queued and not started yet / arping processes running. */
+  get pending(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running.size };
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.running.size >= MAX_CONCURRENT) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startOne();
+      this.schedule();
+    });
+  }
+
+  private startOne(): void {
+    if (this.stopped || this.running.size >= MAX_CONCURRENT) return;
+    const v = this.queue.shift();
+    if (!v) return;
+    const bin = this.deps.bin ?? ARPING_BIN;
+    const child = spawn(bin, ['-U', '-q', '-c', '1', '-I', v.dev, v.address], { stdio: 'ignore' });
+    this.running.add(child);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      this.failed += 1;
+      if (this.missingBinaryLogged) return;
+      this.missingBinaryLogged = true;
+      this.deps.logger.error({ event: 'garp-error', code: 'EPLATFORM', err: err.message }, `cannot run ${bin} (iputils-arping is required for gratuitous ARP)`);
+    });
+    child.on('exit', (code) => {
+      this.running.delete(child);
+      this.exited(v, code);
+      this.schedule();
+    });
+  }
+
+  private exited(v: ResolvedVip, code: number | null): void {
+    const key = `${v.dev} ${v.address}`;
+    if (code === 0) {
+      this.sent += 1;
+      this.failing.delete(key);
+      return;
     }
+    if (code === null) return; // killed by stop()
+    this.failed += 1;
+    if (this.failing.has(key)) return;
+    this.failing.add(key);
+    this.deps.logger.warn({ event: 'garp-error', vip: v.address, dev: v.dev, exit: code }, `arping for ${v.address} on ${v.dev} failed (exit ${code}); further failures for it are counted, not logged, until one succeeds`);
   }
 
   /** Drops queued GARPs and stops running arping processes (by PID). */
   stop(): void {
+    this.stopped = true;
     this.queue.length = 0;
     for (const c of this.running) c.kill('SIGTERM');
   }
