@@ -19,6 +19,7 @@ import { handleStatsRequest } from './stats/http.js';
 import { startRuntimeApi } from './api/server.js';
 import { runPrimary } from './workers.js';
 import { runWorker } from './workers-child.js';
+import { rawSockets } from './io/raw.js';
 
 export interface DaemonOptions {
   readonly files: readonly string[];
@@ -172,6 +173,6 @@ export async function runProxyDaemon(opts: DaemonOptions): Promise<number> {
     process.on('SIGINT', onTerm);
     // Logged only once the signal handlers are in place: whoever waits for this line may signal at once.
     const listening = [...rt.frontends.values()].map((f) => ({ frontend: f.name, addresses: f.boundAddresses() }));
-    log.info({ event: 'started', pid: process.pid, frontends: listening, backends: [...rt.backends.keys()] }, 'proxy started');
+    log.info({ event: 'started', pid: process.pid, io: rawSockets ? 'raw' : 'net', frontends: listening, backends: [...rt.backends.keys()] }, 'proxy started');
   });
 }

@@ -16,6 +16,9 @@ import type { AclPredicate } from './acl/match.js';
 import { newCounters, countStart, countEnd } from './backend/counters.js';
 import { HttpSession } from './http/session.js';
 import { TcpSession } from './tcp/session.js';
+import { trafficLogger } from './log.js';
+import type { Conn } from './io/conn.js';
+import { acceptConns } from './io/net-conn.js';
 
 interface Listener {
   readonly key: string;
@@ -25,7 +28,7 @@ interface Listener {
 }
 
 interface Waiting {
-  readonly sock: net.Socket;
+  readonly sock: Conn;
   readonly l: Listener;
 }
 
@@ -66,7 +69,7 @@ export class Frontend implements FrontendView, SessionFrontend {
     this.section = section;
     this.router = compileRouter(section);
     for (const p of this.router.problems) this.opts.logger.warn({ event: 'acl-problem', frontend: this.name, file: p.where.file, line: p.where.line }, p.message);
-    this.log = section.logs.length > 0 ? this.opts.logger.child({ log: 'traffic' }) : undefined;
+    this.log = trafficLogger(this.opts.logger, section.logs);
     const pe = section.promExporter;
     this.promExporter = pe ? (pe.cond ? new AclSet(section.acls).compile(pe.cond) : () => true) : undefined;
   }
@@ -103,7 +106,6 @@ export class Frontend implements FrontendView, SessionFrontend {
     const key = bindKey(b);
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     const l: Listener = { key, bind: b, server, conns: 0 };
-    server.on('connection', (sock: net.Socket) => this.accept(sock, l));
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         reject(new HaError('EPROXY_BIND', `${b.where.file}:${b.where.line}: cannot bind ${b.host}:${b.port} for '${this.name}': ${err.code ?? err.message}`, { cause: err }));
@@ -112,6 +114,7 @@ export class Frontend implements FrontendView, SessionFrontend {
       server.listen({ host: b.host, port: b.port, ipv6Only: ipv6only, backlog: MAX_HELD }, () => {
         server.removeAllListeners('error');
         server.on('error', (err) => this.opts.logger.error({ event: 'listener-error', frontend: this.name, err: String(err) }, 'listener error'));
+        acceptConns(server, (c) => this.accept(c, l));
         this.listeners.set(key, l);
         resolve();
       });
@@ -125,8 +128,7 @@ export class Frontend implements FrontendView, SessionFrontend {
     return bm !== undefined && bm > 0 && l.conns >= bm;
   }
 
-  private accept(sock: net.Socket, l: Listener): void {
-    sock.on('error', () => undefined);
+  private accept(sock: Conn, l: Listener): void {
     if (this.stopped) {
       sock.destroy();
       return;
@@ -142,7 +144,7 @@ export class Frontend implements FrontendView, SessionFrontend {
     this.start(sock, l);
   }
 
-  private start(sock: net.Socket, l: Listener): void {
+  private start(sock: Conn, l: Listener): void {
     l.conns++;
     const g = this.deps.global;
     g.actconn++;

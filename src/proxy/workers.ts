@@ -12,6 +12,7 @@ import { loadProxyConfig } from './config/load.js';
 import { startChecks } from './check/index.js';
 import { handleStatsRequest } from './stats/http.js';
 import { ControlRuntime } from './workers-control.js';
+import { rawSockets } from './io/raw.js';
 import { serializeResponse, type FromWorker, type SerializedRequest, type ToWorker } from './workers-sync.js';
 
 export interface PrimaryOptions {
@@ -181,6 +182,6 @@ export async function runPrimary(o: PrimaryOptions, config: ProxyConfig): Promis
     ];
     for (const [sig, fn] of handlers) process.on(sig, fn);
     const pids = [...workers.values()].map((w) => w.process.pid);
-    log.info({ event: 'started', pid: process.pid, workers: pids, frontends: firstReady.frontends, backends: [...control.backends.keys()] }, `proxy started with ${n} workers`);
+    log.info({ event: 'started', pid: process.pid, io: rawSockets ? 'raw' : 'net', workers: pids, frontends: firstReady.frontends, backends: [...control.backends.keys()] }, `proxy started with ${n} workers`);
   });
 }

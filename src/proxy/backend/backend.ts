@@ -4,10 +4,11 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/clock.js';
 import { createBalancer, isStaticAlgo, lbGroup, type Balancer } from '../balancer/index.js';
+import { inLb } from '../balancer/group.js';
 import type { AssignRequest, AssignResult, BackendView, ProxySection, StreamHandle, TrafficCounters } from '../types.js';
-import { connectBackend, type ConnectOptions, type ConnectResult } from './connect.js';
+import { connectBackend, connectWith, type ConnectOptions, type ConnectOptionsOf, type ConnectResult, type ConnectResultOf, type Dialer } from './connect.js';
 import { countEnd, countStart, newCounters, setQueue } from './counters.js';
-import { createPending, olderThan, PendingQueue, type Pending } from './queue.js';
+import { olderThan, Pending, PendingQueue, type AssignCallback } from './queue.js';
 import { backendDownMessage, type LogCounts } from './server-log.js';
 import { isMaint } from './server-state.js';
 import { Server, type ServerHost, type ServerTransitionEvent } from './server.js';
@@ -43,6 +44,8 @@ export class Backend implements BackendView, ServerHost {
   #routing = 0;
   /** Backend has at least one usable server (for its last-change time). */
   #up = true;
+  /** Reused balancer input (one per backend: picks are synchronous). */
+  readonly #pickIn: { clientIp?: string; uri?: string; header?: (name: string) => string | undefined; avoid?: Server } = {};
 
   constructor(section: ProxySection, fullconn: number, deps: BackendDeps) {
     this.name = section.name;
@@ -159,15 +162,26 @@ export class Backend implements BackendView, ServerHost {
    * On success the stream holds a slot on the server until `release(server, stream)`.
    */
   assign(req: AssignRequest): Promise<AssignResult> {
-    if (req.signal?.aborted) return Promise.resolve({ ok: false, why: 'aborted', queuedMs: 0 });
-    const { pending, result } = createPending(req, this.#deps.clock, this.queueTimeoutMs, (p) => this.#unqueue(p));
-    this.#route(pending, true);
-    return result;
+    return new Promise((resolve) => this.assignCb(req, resolve));
   }
+
+  /** assign() for the data plane: `cb` runs synchronously when the stream is served or refused at once (the
+   *  common case: no promise, clock read or timer), later when it had to queue. */
+  assignCb(req: AssignRequest, cb: AssignCallback): void {
+    if (req.signal?.aborted) return cb({ ok: false, why: 'aborted', queuedMs: 0 });
+    this.#route(new Pending(req, this.#deps.clock, this.queueTimeoutMs, this.#giveUp, cb), true);
+  }
+
+  readonly #giveUp = (p: Pending): void => this.#unqueue(p);
 
   /** assign + connect with retries/redispatch (connect.ts). On success call `release(server, stream)` when done. */
   connect(req: AssignRequest, opts: ConnectOptions = {}): Promise<ConnectResult> {
     return connectBackend(this, req, opts);
+  }
+
+  /** connect() for the data plane: its own connection type (`dial`), a callback that may run synchronously. */
+  connectCb<C>(req: AssignRequest, opts: ConnectOptionsOf<C>, dial: Dialer<C>, done: (r: ConnectResultOf<C>) => void): void {
+    connectWith(this, req, opts, dial, done);
   }
 
   /** Gives back the slot `stream` holds on `server` and serves the queues. Idempotent. */
@@ -206,11 +220,19 @@ export class Backend implements BackendView, ServerHost {
         if (!this.section.options.redispatch) return this.#fail(p, 'queue-full', s);
       }
     }
-    if (lbGroup(this.servers, this.section.options.allbackups).totalWeight === 0) return this.#fail(p, 'no-server');
+    // lbGroup(...).totalWeight === 0 exactly when no server at all may take load-balanced traffic.
+    if (!this.servers.some(inLb)) return this.#fail(p, 'no-server');
     // roundrobin/static-rr/first: a non-empty backend queue means every server is full; keep FIFO order.
     if (this.#queue.length > 0 && this.#balancer.fifoWhenQueued) return this.#enqueue(p, undefined);
     const avoid = req.avoid === undefined ? undefined : this.servers.find((x) => x.name === req.avoid);
-    const s = this.#balancer.pick({ clientIp: req.clientIp, uri: req.uri, header: req.header, avoid }) as Server | undefined;
+    const pin = this.#pickIn;
+    pin.clientIp = req.clientIp;
+    pin.uri = req.uri;
+    pin.header = req.header;
+    pin.avoid = avoid;
+    const s = this.#balancer.pick(pin) as Server | undefined;
+    pin.header = undefined;
+    pin.avoid = undefined;
     if (!s) return this.#enqueue(p, undefined);
     s.counters.lbtot++;
     this.counters.lbtot++;
@@ -232,15 +254,16 @@ export class Backend implements BackendView, ServerHost {
     this.counters.connErrors++;
     if (s) s.counters.connErrors++;
     if (why === 'no-server') this.#log.debug({ event: 'no-server' }, backendDownMessage(this.name));
-    p.settle({ ok: false, why });
+    p.failed(why);
   }
 
   #take(s: Server, p: Pending, persisted: boolean): void {
     s.streams.add(p.req.stream);
-    countStart(s.counters, this.#deps.clock.wallNow());
-    countStart(this.counters, this.#deps.clock.wallNow());
+    const wall = this.#deps.clock.wallNow();
+    countStart(s.counters, wall);
+    countStart(this.counters, wall);
     this.#balancer.taken(s);
-    p.settle({ ok: true, server: s, persisted });
+    p.served(s, persisted);
   }
 
   #serverQueue(s: Server): PendingQueue {
@@ -251,6 +274,7 @@ export class Backend implements BackendView, ServerHost {
 
   #enqueue(p: Pending, s: Server | undefined): void {
     p.server = s;
+    p.arm();
     if (s) {
       this.#serverQueue(s).push(p);
       s.queueLength++;
@@ -278,17 +302,20 @@ export class Backend implements BackendView, ServerHost {
    * head (the latter only if `s` is in the LB group). Returns how many streams it took from the backend queue.
    */
   #serve(s: Server): number {
-    const own = this.#serverQueue(s);
-    const inGroup = s.isUsable() && lbGroup(this.servers, this.section.options.allbackups).servers.includes(s);
+    const own = this.#serverQueues.get(s);
+    // Nothing queued anywhere (the usual release): nothing to do.
+    if (this.#queue.length === 0 && (own === undefined || own.length === 0)) return 0;
+    let inGroup: boolean | undefined;
     let fromBackend = 0;
     for (let guard = 0; guard < 1_000_000; guard++) {
       if (s.maxconn > 0 && s.served >= s.dynamicMaxconn()) break;
-      const a = own.peek();
+      const a = own?.peek();
+      if (this.#queue.length > 0 && inGroup === undefined) inGroup = s.isUsable() && lbGroup(this.servers, this.section.options.allbackups).servers.includes(s);
       const b = inGroup ? this.#queue.peek() : undefined;
       const p = a && (!b || olderThan(a, b)) ? a : b;
       if (!p) break;
       if (p === a) {
-        own.shift();
+        own!.shift();
         s.queueLength--;
       } else {
         this.#queue.shift();
@@ -361,8 +388,8 @@ export class Backend implements BackendView, ServerHost {
 
   /** Stops timers; pending streams get 'no-server'. */
   close(): void {
-    for (const p of this.#queue.drain(() => true)) p.settle({ ok: false, why: 'no-server' });
-    for (const [, q] of this.#serverQueues) for (const p of q.drain(() => true)) p.settle({ ok: false, why: 'no-server' });
+    for (const p of this.#queue.drain(() => true)) p.failed('no-server');
+    for (const [, q] of this.#serverQueues) for (const p of q.drain(() => true)) p.failed('no-server');
     for (const s of [...this.servers, ...this.#retired]) s.dispose();
   }
 }

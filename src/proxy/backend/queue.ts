@@ -4,23 +4,78 @@ import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { AssignRequest, AssignResult } from '../types.js';
 import type { Server } from './server.js';
 
-export type PendingOutcome =
-  | { readonly ok: true; readonly server: Server; readonly persisted: boolean }
-  | { readonly ok: false; readonly why: 'queue-timeout' | 'aborted' | 'queue-full' | 'no-server' };
+export type PendingFailure = 'queue-timeout' | 'aborted' | 'queue-full' | 'no-server';
 
-/** One queued stream. `server` set = waiting in that server's queue, else in the backend queue. */
-export interface Pending {
-  readonly req: AssignRequest;
-  /** Arrival order (monotonic ms + sequence): the older head wins when both queues can serve. */
-  readonly since: number;
-  readonly seq: number;
-  server: Server | undefined;
+/** What the backend reports when an assignment settles (once). */
+export type AssignCallback = (r: AssignResult) => void;
+
+/**
+ * One stream being assigned. Most are served at once (no queue): then no clock read, timer or abort listener is
+ * set up at all. Only a stream that has to wait is `arm()`ed: arrival time (queue order), `timeout queue` timer
+ * and the client-abort listener (haproxy pendconn_add).
+ */
+export class Pending {
+  /** Arrival in the queues (monotonic ms; -1 = never queued) + sequence: the older head wins. */
+  since = -1;
+  seq = 0;
+  /** Set = waiting in that server's queue, else in the backend queue. */
+  server: Server | undefined = undefined;
   /** Directed by persistence (cookie / persist): not redistributed when option persist is set. */
-  persisted: boolean;
-  timer?: TimerHandle;
-  onAbort?: () => void;
-  done: boolean;
-  readonly settle: (outcome: PendingOutcome) => void;
+  persisted = false;
+  done = false;
+  private timer: TimerHandle | undefined = undefined;
+  private onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly req: AssignRequest,
+    private readonly clock: Clock,
+    private readonly timeoutMs: number | undefined,
+    private readonly onGiveUp: (p: Pending) => void,
+    private readonly cb: AssignCallback,
+  ) {}
+
+  /** Called when the stream enters a queue (again, after a redistribution: arrival order is kept). */
+  arm(): void {
+    if (this.since >= 0) return;
+    this.since = this.clock.now();
+    this.seq = ++seqCounter;
+    const t = this.timeoutMs;
+    if (t !== undefined && t > 0) {
+      this.timer = this.clock.setTimeout(() => {
+        this.onGiveUp(this);
+        this.failed('queue-timeout');
+      }, t);
+    }
+    const signal = this.req.signal;
+    if (signal) {
+      this.onAbort = () => {
+        this.onGiveUp(this);
+        this.failed('aborted');
+      };
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** Served by `s` (holding a slot now). */
+  served(s: Server, persisted: boolean): void {
+    if (this.done) return;
+    const queuedMs = this.finish();
+    this.cb({ ok: true, server: s, host: s.addr, port: serverPort(s, this.req), queuedMs, persisted });
+  }
+
+  failed(why: PendingFailure): void {
+    if (this.done) return;
+    const queuedMs = this.finish();
+    this.cb({ ok: false, why, queuedMs });
+  }
+
+  private finish(): number {
+    this.done = true;
+    if (this.since < 0) return 0;
+    this.clock.clearTimeout(this.timer);
+    if (this.onAbort) this.req.signal?.removeEventListener('abort', this.onAbort);
+    return this.clock.now() - this.since;
+  }
 }
 
 /** A FIFO with O(1) append/shift and removal by identity (queues stay short: linear removal is fine). */
@@ -79,48 +134,6 @@ export function olderThan(a: Pending, b: Pending): boolean {
 }
 
 let seqCounter = 0;
-
-/**
- * Creates a pending entry whose promise resolves exactly once: served, timed out (`timeout queue`), or
- * aborted (client left: AbortSignal). `onGiveUp` removes it from whichever queue holds it.
- */
-export function createPending(
-  req: AssignRequest,
-  clock: Clock,
-  timeoutMs: number | undefined,
-  onGiveUp: (p: Pending) => void,
-): { pending: Pending; result: Promise<AssignResult> } {
-  let resolveFn!: (r: AssignResult) => void;
-  const result = new Promise<AssignResult>((resolve) => (resolveFn = resolve));
-  const since = clock.now();
-  const pending: Pending = {
-    req, since, seq: ++seqCounter, server: undefined, persisted: false, done: false,
-    settle: (outcome) => {
-      if (pending.done) return;
-      pending.done = true;
-      clock.clearTimeout(pending.timer);
-      if (pending.onAbort) req.signal?.removeEventListener('abort', pending.onAbort);
-      const queuedMs = clock.now() - since;
-      if (outcome.ok) {
-        resolveFn({ ok: true, server: outcome.server, host: outcome.server.addr, port: serverPort(outcome.server, req), queuedMs, persisted: outcome.persisted });
-      } else resolveFn({ ok: false, why: outcome.why, queuedMs });
-    },
-  };
-  if (timeoutMs !== undefined && timeoutMs > 0) {
-    pending.timer = clock.setTimeout(() => {
-      onGiveUp(pending);
-      pending.settle({ ok: false, why: 'queue-timeout' });
-    }, timeoutMs);
-  }
-  if (req.signal) {
-    pending.onAbort = () => {
-      onGiveUp(pending);
-      pending.settle({ ok: false, why: 'aborted' });
-    };
-    req.signal.addEventListener('abort', pending.onAbort, { once: true });
-  }
-  return { pending, result };
-}
 
 /** Destination port: the server's own port, else the client's destination port plus the `+N`/`-N` offset. */
 export function serverPort(s: Server, req: Pick<AssignRequest, 'dstPort'>): number {

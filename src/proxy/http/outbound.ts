@@ -1,6 +1,6 @@
 // Writes a parsed head onward with edits, zero-copy: unchanged byte ranges of the received head are written as
-// slices, dropped lines are skipped, added lines go in one latin1 string, all in one corked batch (one writev).
-import type net from 'node:net';
+// slices, dropped lines are skipped, added lines go in one latin1 string, all in one batch (one write or writev).
+import type { Conn } from '../io/conn.js';
 import { HttpHead, HSLOT, HDR_CONNECTION, HDR_KEEP_ALIVE, HDR_PROXY_CONNECTION } from './head.js';
 
 /** Hop-by-hop lines hapair re-decides on each side (RFC 9110 §7.6.1); bit mask over HDR_* kinds. */
@@ -12,7 +12,7 @@ const CRLF = '\r\n';
  * Sends `head` minus the header lines whose kind bit is in `dropKinds`, plus `extra` (complete lines, each ending
  * with CRLF), then the empty line, then `rest` if given. Returns the number of bytes queued.
  */
-export function writeHead(sock: net.Socket, head: HttpHead, dropKinds: number, extra: string, rest?: Buffer): number {
+export function writeHead(sock: Conn, head: HttpHead, dropKinds: number, extra: string, rest?: Buffer): number {
   const buf = head.buf;
   const drop = dropKinds & head.kinds;
   if (!head.canonical) {
@@ -51,10 +51,10 @@ export function writeHead(sock: net.Socket, head: HttpHead, dropKinds: number, e
   return writeBatch(sock, parts, rest);
 }
 
-/** Below this many bytes, one copied buffer and one write(2) beat cork/writev bookkeeping. */
+/** Below this many bytes, one copied buffer and one write(2) beat writev bookkeeping. */
 const COPY_LIMIT = 8192;
 
-function writeBatch(sock: net.Socket, parts: Buffer[], rest?: Buffer): number {
+function writeBatch(sock: Conn, parts: Buffer[], rest?: Buffer): number {
   let total = rest ? rest.length : 0;
   for (const p of parts) total += p.length;
   if (total <= COPY_LIMIT) {
@@ -65,18 +65,9 @@ function writeBatch(sock: net.Socket, parts: Buffer[], rest?: Buffer): number {
     sock.write(out);
     return total;
   }
-  let n = 0;
-  sock.cork();
-  for (const p of parts) {
-    sock.write(p);
-    n += p.length;
-  }
-  if (rest && rest.length) {
-    sock.write(rest);
-    n += rest.length;
-  }
-  sock.uncork();
-  return n;
+  if (rest && rest.length) parts.push(rest);
+  sock.writev(parts);
+  return total;
 }
 
 /** Bytes of the head as it will be sent without edits (for byte counters). */

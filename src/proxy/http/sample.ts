@@ -1,12 +1,11 @@
 // AclSample over a parsed request head + the connection's addresses (one object per client connection, reused).
-import type net from 'node:net';
 import type { AclSample } from '../acl/sample.js';
 import type { HttpHead } from './head.js';
 
 /** Addresses are read from the socket only when something needs them (getpeername/getsockname are syscalls). */
 export class RequestSample implements AclSample {
   head: HttpHead | undefined;
-  constructor(private readonly sock: Pick<net.Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>) {}
+  constructor(private readonly sock: { readonly remoteAddress?: string; readonly remotePort?: number; readonly localAddress?: string; readonly localPort?: number }) {}
 
   get srcIp(): string {
     return this.sock.remoteAddress ?? '';

@@ -1,6 +1,6 @@
 // One HTTP connection to a server: socket + response parser state, owned by a client session while a transaction
 // runs, parked in the idle pool (http-reuse) between transactions. Socket events go to the current owner.
-import type net from 'node:net';
+import type { Conn, ConnEvents } from '../io/conn.js';
 import type { Server } from '../backend/index.js';
 import { HeadParser } from './parser.js';
 import { ChunkedScanner } from './chunked.js';
@@ -18,7 +18,7 @@ export interface IdleHolder {
   idleDied(c: ServerConn): void;
 }
 
-export class ServerConn {
+export class ServerConn implements ConnEvents {
   readonly parser = new HeadParser('response');
   readonly chunked = new ChunkedScanner();
   owner: ServerConnOwner | undefined;
@@ -30,27 +30,34 @@ export class ServerConn {
   /** Session-private (http-reuse never): never shared through the pool. */
   privateTo: object | undefined;
 
-  constructor(readonly socket: net.Socket, readonly server: Server) {
-    // Keep TCP half-close under our control (a server FIN must not end our side implicitly).
-    socket.allowHalfOpen = true;
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      if (this.owner) this.owner.serverData(this, chunk);
-      else this.idleEvent(); // unsolicited bytes on an idle connection: it cannot be reused safely
-    });
-    socket.on('end', () => {
-      if (this.owner) this.owner.serverEnd(this);
-      else this.idleEvent();
-    });
-    socket.on('drain', () => this.owner?.serverDrain(this));
-    socket.on('error', () => {
-      this.dead = true;
-    });
-    socket.on('close', (hadError: boolean) => {
-      this.dead = true;
-      if (this.owner) this.owner.serverClose(this, hadError);
-      else this.idleEvent();
-    });
+  constructor(readonly socket: Conn, readonly server: Server) {
+    // Half-close stays under our control: a server FIN does not end our side (Conn never closes on its own).
+    socket.events = this;
+    socket.resume();
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.owner) this.owner.serverData(this, chunk);
+    else this.idleEvent(); // unsolicited bytes on an idle connection: it cannot be reused safely
+  }
+
+  onEnd(): void {
+    if (this.owner) this.owner.serverEnd(this);
+    else this.idleEvent();
+  }
+
+  onDrain(): void {
+    this.owner?.serverDrain(this);
+  }
+
+  onError(): void {
+    this.dead = true;
+  }
+
+  onClose(hadError: boolean): void {
+    this.dead = true;
+    if (this.owner) this.owner.serverClose(this, hadError);
+    else this.idleEvent();
   }
 
   private idleEvent(): void {

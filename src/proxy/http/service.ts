@@ -1,7 +1,7 @@
 // Internal services answered by the proxy itself: the stats page (GET/HEAD/POST whose path starts with `stats uri`,
 // haproxy.md §7.1) and `http-request use-service prometheus-exporter`. Reads the (bounded) request body into a
 // ServiceRequest, calls the control plane, writes the ServiceResponse with a Content-Length.
-import type net from 'node:net';
+import type { Conn } from '../io/conn.js';
 import type { ServiceRequest, ServiceResponse } from '../types.js';
 import type { SessionFrontend } from '../frontend-types.js';
 import type { HttpHead } from './head.js';
@@ -35,7 +35,7 @@ export function isStatsRequest(head: HttpHead, prefix: string): boolean {
 
 /** What the exchange needs from the HTTP session. */
 export interface ServiceHost {
-  readonly sock: net.Socket;
+  readonly sock: Conn;
   readonly fe: SessionFrontend;
   readonly parser: { readonly head: HttpHead };
   readonly sample: { readonly srcIp: string };
@@ -104,10 +104,8 @@ export class ServiceExchange {
     text += '\r\n';
     const headBuf = Buffer.from(text, 'latin1');
     const withBody = h.parser.head.method !== 'HEAD' && body.length > 0;
-    h.sock.cork();
-    h.sock.write(headBuf);
-    if (withBody) h.sock.write(body);
-    h.sock.uncork();
+    if (withBody) h.sock.writev([headBuf, body]);
+    else h.sock.write(headBuf);
     h.facts.status = r.status;
     this.done(headBuf.length + (withBody ? body.length : 0));
   }

@@ -1,6 +1,6 @@
 // Client side of an HTTP session: socket events, request-head parsing, timeouts (http-request, http-keep-alive,
 // client/server), haproxy error responses, logging and teardown. Server exchange lives in session.ts.
-import type net from 'node:net';
+import type { Conn, ConnEvents } from '../io/conn.js';
 import type { StreamHandle } from '../types.js';
 import type { Backend, Server } from '../backend/index.js';
 import type { Session, SessionFrontend } from '../frontend-types.js';
@@ -32,7 +32,7 @@ const LINGER_MS = 2000;
 /** Client bytes held while not forwarding (connecting, pipelined requests) before pausing the socket. */
 const HOLD_LIMIT = 65536;
 
-export abstract class SessionCore implements StreamHandle, Session {
+export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
   readonly parser = new HeadParser('request');
   readonly sample: RequestSample;
   readonly facts = new TxnFacts();
@@ -59,19 +59,14 @@ export abstract class SessionCore implements StreamHandle, Session {
   private ended = false;
   private closedAt = 0;
 
-  constructor(readonly sock: net.Socket, readonly fe: SessionFrontend) {
+  constructor(readonly sock: Conn, readonly fe: SessionFrontend) {
     this.sample = new RequestSample(sock);
     this.lastClient = performance.now();
     this.facts.idleStart = this.lastClient;
     this.deadline = new Deadline(() => this.onDeadline());
-    sock.setNoDelay(true);
-    sock.on('data', (c: Buffer) => this.clientData(c));
-    sock.on('end', () => this.clientEnd());
-    sock.on('drain', () => this.clientDrain());
-    sock.on('error', () => this.clientError());
-    sock.on('close', () => this.clientClosed());
+    sock.events = this;
     this.arm();
-    sock.resume(); // accepted with pauseOnConnect (frontend.ts)
+    sock.resume(); // accepted connections start paused (frontend.ts)
   }
 
   // ---- hooks implemented by the exchange (session.ts) ------------------------------------------------
@@ -82,8 +77,8 @@ export abstract class SessionCore implements StreamHandle, Session {
   protected abstract dropServer(): void;
   abstract kill(flag: 'D' | 'K' | 'U'): void;
 
-  // ---- client socket events --------------------------------------------------------------------------
-  private clientData(chunk: Buffer): void {
+  // ---- client socket events (ConnEvents) ------------------------------------------------------------------
+  onData(chunk: Buffer): void {
     this.lastClient = performance.now();
     switch (this.state) {
       case ST_IDLE:
@@ -122,7 +117,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     return b;
   }
 
-  private clientEnd(): void {
+  onEnd(): void {
     this.clientFin = true;
     this.clientKeep = false;
     switch (this.state) {
@@ -150,7 +145,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     }
   }
 
-  private clientDrain(): void {
+  onDrain(): void {
     this.lastClient = performance.now();
     if (this.state === ST_TUNNEL) return this.tunnel!.clientDrain();
     if (this.srvPausedByClient) {
@@ -159,12 +154,12 @@ export abstract class SessionCore implements StreamHandle, Session {
     }
   }
 
-  private clientError(): void {
+  onError(): void {
     if (this.state === ST_TUNNEL) return this.tunnel!.clientError();
     this.facts.term('C', this.phaseNow());
   }
 
-  private clientClosed(): void {
+  onClose(): void {
     if (this.state === ST_TUNNEL) {
       this.tunnel!.clientClose();
       return;
@@ -278,7 +273,7 @@ export abstract class SessionCore implements StreamHandle, Session {
     if (this.draining || this.clientFin) return this.closeClient();
     this.arm();
     const pipelined = this.takeHeld();
-    if (this.sock.isPaused()) this.sock.resume();
+    if (this.sock.paused) this.sock.resume();
     if (pipelined) this.feedHead(pipelined);
   }
 

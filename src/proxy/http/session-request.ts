@@ -1,8 +1,10 @@
 // HTTP session, request side: routing, server assignment/connection (with http-reuse), request forwarding with
 // body framing and backpressure, connection modes (KAL/SCL/CLO, haproxy.md §1.5), internal services.
-import type net from 'node:net';
-import type { AssignRequest, HttpConnMode } from '../types.js';
-import type { Backend, ConnectResult, Server } from '../backend/index.js';
+import type { AssignRequest, HttpConnMode, StreamHandle } from '../types.js';
+import type { Backend, ConnectResultOf, Server } from '../backend/index.js';
+import type { Conn } from '../io/conn.js';
+import { dialConn } from '../io/net-conn.js';
+import type { RequestSample } from './sample.js';
 import type { SessionFrontend } from '../frontend-types.js';
 import { ChunkedScanner, CHUNKED_MORE, CHUNKED_ERROR } from './chunked.js';
 import { writeHead } from './outbound.js';
@@ -21,12 +23,27 @@ function mayQueue(be: Backend): boolean {
   return false;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function assignRequestFor(s: RequestSide): Mutable<AssignRequest> {
-  // Addresses are filled on the session's first request (getpeername/getsockname run once per connection).
-  return { clientIp: '', clientPort: 0, dstPort: 0, method: undefined, uri: undefined, header: s.headerFn, persistServer: undefined, stream: s, signal: undefined };
+/** One AssignRequest per session, refilled per request. The addresses are read from the connection only if the
+ *  balancer (balance source) or the server port (no port / port offset) asks: getpeername/getsockname are system
+ *  calls haproxy does not pay for either (accept() gives it the peer address). */
+class SessionAssignRequest implements AssignRequest {
+  method: string | undefined = undefined;
+  uri: string | undefined = undefined;
+  persistServer: string | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  constructor(private readonly sample: RequestSample, readonly header: (name: string) => string | undefined, readonly stream: StreamHandle) {}
+  get clientIp(): string {
+    return this.sample.srcIp;
+  }
+  get clientPort(): number {
+    return this.sample.srcPort;
+  }
+  get dstPort(): number {
+    return this.sample.dstPort;
+  }
 }
+
+type ConnectResult = ConnectResultOf<Conn>;
 
 const MODE_RANK: Record<HttpConnMode, number> = { 'keep-alive': 0, 'server-close': 1, close: 2 };
 /** The strongest of the frontend's and the backend's modes applies (KAL < SCL < CLO). */
@@ -56,15 +73,13 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
   private ac: AbortController | undefined;
   protected edits: RequestEdits | undefined;
   private service: ServiceExchange | undefined;
-  private readonly reuseCb = (server: unknown): net.Socket | undefined => this.pickReuse(server as Server);
+  private readonly reuseCb = (server: unknown): Conn | undefined => this.pickReuse(server as Server);
   private readonly onConnected = (r: ConnectResult): void => this.connected(r);
-  private readonly onConnectError = (): void => this.connected({ ok: false, why: 'connect-failed', queuedMs: 0, retries: 0 });
   readonly headerFn = (name: string): string | undefined => this.parser.head.header(name.toLowerCase());
   private readonly connectOpts = { reuse: this.reuseCb };
-  /** One AssignRequest per session, refilled per request (no per-request allocation). */
-  private readonly assignReq: Mutable<AssignRequest> = assignRequestFor(this);
+  private readonly assignReq = new SessionAssignRequest(this.sample, this.headerFn, this);
 
-  constructor(sock: net.Socket, fe: SessionFrontend) {
+  constructor(sock: Conn, fe: SessionFrontend) {
     super(sock, fe);
   }
 
@@ -113,16 +128,11 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.facts.connectStart = this.lastClient;
     const kind = bsec.balance.kind;
     const req = this.assignReq;
-    if (req.dstPort === 0) {
-      req.clientIp = this.sample.srcIp;
-      req.clientPort = this.sample.srcPort;
-      req.dstPort = this.sample.dstPort;
-    }
     req.method = head.method;
     req.uri = kind === 'uri' || kind === 'url_param' ? head.uri : undefined;
     req.persistServer = this.edits.persistServer;
     req.signal = mayQueue(be) ? this.signal() : undefined;
-    be.connect(req, this.connectOpts).then(this.onConnected, this.onConnectError);
+    be.connectCb(req, this.connectOpts, dialConn, this.onConnected);
   }
 
   /** An AbortSignal lets the backend drop a queued request whose client left. Without any server maxconn the
@@ -139,7 +149,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
   /** The request body's chunked scanner (the server connection has its own for the response). */
   protected readonly parserChunked = new ChunkedScanner();
 
-  private pickReuse(server: Server): net.Socket | undefined {
+  private pickReuse(server: Server): Conn | undefined {
     const own = this.ownConn;
     if (own) {
       this.ownConn = undefined;
@@ -203,7 +213,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     }
     const e = this.edits!;
     this.facts.srvBytesIn += writeHead(conn.socket, this.parser.head, e.dropKinds, e.extra, body);
-    if (!this.reqDone && this.sock.isPaused() && this.heldBytes === 0) this.sock.resume();
+    if (!this.reqDone && this.sock.paused && this.heldBytes === 0) this.sock.resume();
     this.arm();
   }
 

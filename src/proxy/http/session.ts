@@ -1,10 +1,11 @@
 // HTTP session, response side: response head/body forwarding with framing and backpressure, Connection handling
 // per mode, cookie insertion, server failures (502/504, replay on a dead reused connection), end of transaction
 // (connection parked for http-reuse or closed), Upgrade/CONNECT tunnels.
-import type net from 'node:net';
 import type { SessionFrontend } from '../frontend-types.js';
-import { openConnection } from '../backend/connect.js';
+import { dialTarget } from '../backend/connect.js';
 import { serverPort } from '../backend/queue.js';
+import type { Conn } from '../io/conn.js';
+import { dialConn } from '../io/net-conn.js';
 import { NEED_MORE, ERROR } from './parser.js';
 import { CHUNKED_MORE, CHUNKED_ERROR } from './chunked.js';
 import { writeHead, HOP_KINDS } from './outbound.js';
@@ -17,7 +18,7 @@ import { RequestSide } from './session-request.js';
 export { effectiveMode } from './session-request.js';
 
 export class HttpSession extends RequestSide {
-  constructor(sock: net.Socket, fe: SessionFrontend) {
+  constructor(sock: Conn, fe: SessionFrontend) {
     super(sock, fe);
   }
 
@@ -102,7 +103,7 @@ export class HttpSession extends RequestSide {
     }
     if (after > 0) this.serverKeep = false;
     f.bytesOut += writeHead(this.sock, rh, drop, extra, body);
-    if (this.sock.writableNeedDrain) this.pauseServer();
+    if (this.sock.needDrain) this.pauseServer();
     if (this.respLeft === 0) this.responseDone();
     else {
       this.respState = R_BODY;
@@ -206,16 +207,15 @@ export class HttpSession extends RequestSide {
     old.destroy();
     const srv = this.srv!;
     const be = this.be!;
-    const port = serverPort(srv, { dstPort: this.sample.dstPort });
-    const target = { host: srv.addr, port, path: srv.config.unixPath ? srv.addr : undefined };
-    openConnection(target, be.section.timeouts.connect, undefined).then((a) => {
+    const port = serverPort(srv, this.sample);
+    dialConn(dialTarget(srv, port), be.section.timeouts.connect, undefined, (a) => {
       if (this.state !== ST_XFER || this.conn) {
         if (a.ok) a.socket.destroy();
         return;
       }
       if (!a.ok) return this.badResponse('S');
       this.sendRequest(new ServerConn(a.socket, srv));
-    }, () => this.badResponse('S'));
+    });
   }
 
   /** End of a transaction: park or close the server connection, log, then next request or close. */

@@ -14,7 +14,6 @@ export class TxnFacts {
   end = -1;
   queuedMs = -1;
   connectMs = -1;
-  acceptWall = 0;
   status = -1;
   bytesIn = 0;
   bytesOut = 0;
@@ -34,7 +33,6 @@ export class TxnFacts {
     this.reqStart = now;
     this.headDone = this.connectStart = this.connected = this.respHead = this.end = -1;
     this.queuedMs = this.connectMs = -1;
-    this.acceptWall = Date.now();
     this.status = -1;
     this.bytesIn = this.bytesOut = this.srvBytesIn = this.srvBytesOut = 0;
     this.retries = 0;
@@ -53,6 +51,11 @@ export class TxnFacts {
     this.cause = cause;
     this.phase = phase;
   }
+}
+
+/** Wall-clock time of a monotonic instant, computed only when a log line needs it (no Date.now() per request). */
+export function wallAt(mono: number): number {
+  return Date.now() - (performance.now() - mono);
 }
 
 export interface LogContext {
@@ -76,7 +79,7 @@ export function toStreamLog(f: TxnFacts, c: LogContext): StreamLog {
     mode: 'http',
     clientIp: c.clientIp,
     clientPort: c.clientPort,
-    acceptWall: f.acceptWall,
+    acceptWall: wallAt(start),
     frontend: c.frontend,
     backend: f.backend || c.frontend,
     server: f.server,

@@ -1,14 +1,18 @@
 // mode tcp session: route (ACLs on addresses/ports), get a server from the backend core (queues, retries,
 // redispatch), then splice bytes both ways with half-close and tunnel timeouts; one tcplog line at the end.
-import type net from 'node:net';
-import type { StreamHandle } from '../types.js';
-import type { Backend, ConnectResult, Server } from '../backend/index.js';
+import type { AssignRequest, StreamHandle } from '../types.js';
+import type { Backend, ConnectResultOf, Server } from '../backend/index.js';
+import type { Conn, ConnEvents } from '../io/conn.js';
+import { dialConn } from '../io/net-conn.js';
 import type { Session, SessionFrontend } from '../frontend-types.js';
 import type { TermCause, TermPhase } from '../log.js';
 import { emitLog } from '../log.js';
 import { tcpSample } from '../acl/sample.js';
-import { Tunnel, type TunnelResult } from './tunnel.js';
-import { countTxn, TxnFacts } from '../http/txn-log.js';
+import { Tunnel, TunnelServerEvents, type TunnelResult } from './tunnel.js';
+import { countTxn, TxnFacts, wallAt } from '../http/txn-log.js';
+
+const NO_OPTS = {};
+const NO_SAMPLE = tcpSample('', 0, '', 0);
 
 /** Bytes read from the client while connecting before we stop reading (haproxy's request buffer). */
 const EARLY_LIMIT = 16384;
@@ -18,7 +22,7 @@ const FAIL: Record<string, readonly [TermCause, TermPhase]> = {
   'connect-failed': ['S', 'C'], 'connect-timeout': ['s', 'C'], aborted: ['C', 'Q'],
 };
 
-export class TcpSession implements StreamHandle, Session {
+export class TcpSession implements StreamHandle, Session, ConnEvents, AssignRequest {
   private be: Backend | undefined;
   private srv: Server | undefined;
   private tunnel: Tunnel | undefined;
@@ -31,17 +35,48 @@ export class TcpSession implements StreamHandle, Session {
   private readonly f = new TxnFacts();
   private readonly start = performance.now();
 
-  constructor(readonly sock: net.Socket, readonly fe: SessionFrontend) {
+  constructor(readonly sock: Conn, readonly fe: SessionFrontend) {
     this.f.reset(this.start);
     this.f.idleStart = this.start;
-    sock.setNoDelay(true);
-    sock.on('data', (c: Buffer) => (this.tunnel ? this.tunnel.clientData(c) : this.earlyData(c)));
-    sock.on('end', () => (this.tunnel ? this.tunnel.clientEnd() : (this.clientFin = true)));
-    sock.on('drain', () => this.tunnel?.clientDrain());
-    sock.on('error', () => this.tunnel?.clientError());
-    sock.on('close', () => this.clientClosed());
-    sock.resume(); // accepted with pauseOnConnect (frontend.ts)
+    sock.events = this;
+    sock.resume(); // accepted connections start paused (frontend.ts)
     this.route();
+  }
+
+  // ---- client connection events (ConnEvents) ------------------------------------------------------------
+  onData(c: Buffer): void {
+    if (this.tunnel) this.tunnel.clientData(c);
+    else this.earlyData(c);
+  }
+  onEnd(): void {
+    if (this.tunnel) this.tunnel.clientEnd();
+    else this.clientFin = true;
+  }
+  onDrain(): void {
+    this.tunnel?.clientDrain();
+  }
+  onError(): void {
+    this.tunnel?.clientError();
+  }
+  onClose(): void {
+    this.clientClosed();
+  }
+
+  // ---- AssignRequest: the addresses are read only if the balancer or the server port needs them ------------
+  get clientIp(): string {
+    return this.sock.remoteAddress;
+  }
+  get clientPort(): number {
+    return this.sock.remotePort;
+  }
+  get dstPort(): number {
+    return this.sock.localPort;
+  }
+  get stream(): StreamHandle {
+    return this;
+  }
+  get signal(): AbortSignal {
+    return this.ac.signal;
   }
 
   private earlyData(c: Buffer): void {
@@ -53,18 +88,18 @@ export class TcpSession implements StreamHandle, Session {
   private route(): void {
     const fe = this.fe;
     const s = this.sock;
-    const name = fe.router.route(tcpSample(s.remoteAddress ?? '', s.remotePort ?? 0, s.localAddress ?? '', s.localPort ?? 0));
+    // Without use_backend rules nothing is read from the connection (getpeername/getsockname are system calls).
+    const name = fe.router.route(fe.router.static ? NO_SAMPLE : tcpSample(s.remoteAddress, s.remotePort, s.localAddress, s.localPort));
     const be = name === undefined ? undefined : fe.deps.backend(name);
     if (!be) return this.fail('S', 'C');
     this.be = be;
     this.f.backend = be.name;
-    be.connect(
-      { clientIp: s.remoteAddress ?? '', clientPort: s.remotePort ?? 0, dstPort: s.localPort ?? 0, stream: this, signal: this.ac.signal },
-      {},
-    ).then((r) => this.connected(r), () => this.fail('S', 'C'));
+    be.connectCb(this, NO_OPTS, dialConn, this.onConnected);
   }
 
-  private connected(r: ConnectResult): void {
+  private readonly onConnected = (r: ConnectResultOf<Conn>): void => this.connected(r);
+
+  private connected(r: ConnectResultOf<Conn>): void {
     if (this.closed) {
       if (r.ok) {
         r.socket.destroy();
@@ -84,8 +119,6 @@ export class TcpSession implements StreamHandle, Session {
     this.f.connectMs = r.connectMs;
     this.f.redispatched = r.redispatched;
     const server = r.socket;
-    server.allowHalfOpen = true;
-    server.setNoDelay(true);
     const be = this.be!;
     const ft = this.fe.section.timeouts;
     const bt = be.section.timeouts;
@@ -93,11 +126,7 @@ export class TcpSession implements StreamHandle, Session {
       client: ft.client, server: bt.server, tunnel: bt.tunnel ?? ft.tunnel, clientFin: ft.clientFin, serverFin: bt.serverFin,
     }, (res) => this.done(res));
     this.tunnel = t;
-    server.on('data', (c: Buffer) => t.serverData(c));
-    server.on('end', () => t.serverEnd());
-    server.on('drain', () => t.serverDrain());
-    server.on('error', () => t.serverError());
-    server.on('close', () => t.serverClose());
+    server.events = new TunnelServerEvents(t);
     const early = this.early.length ? Buffer.concat(this.early) : undefined;
     this.early = [];
     t.start(early);
@@ -149,7 +178,7 @@ export class TcpSession implements StreamHandle, Session {
     if (f.cause === 'C') fe.counters.cliAborts++;
     if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0)) {
       emitLog(fe.log, {
-        mode: 'tcp', clientIp: this.sock.remoteAddress ?? '', clientPort: this.sock.remotePort ?? 0, acceptWall: f.acceptWall,
+        mode: 'tcp', clientIp: this.sock.remoteAddress, clientPort: this.sock.remotePort, acceptWall: wallAt(this.start),
         frontend: fe.name, backend: be?.name ?? fe.name, server: f.server, Ti: 0, TR: -1, Tw: f.queuedMs, Tc: f.connectMs, Tr: -1,
         Ta: f.end - this.start, Tt: f.end - this.start, status: -1, bytesOut: f.bytesOut, bytesIn: f.bytesIn,
         term: `${f.cause}${f.phase}`, actconn: fe.deps.global.actconn, feconn: fe.feconn, beconn: be?.beconn ?? 0,

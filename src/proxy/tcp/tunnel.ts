@@ -1,7 +1,7 @@
 // Bidirectional byte pipe between a client and a server socket with half-close, backpressure and haproxy's
 // tunnel timeouts (configuration.txt "timeout tunnel/client/server/client-fin/server-fin"). Used by mode tcp and by
-// HTTP tunnels (Upgrade/101, CONNECT). The owner routes socket events here (no listeners are added).
-import type net from 'node:net';
+// HTTP tunnels (Upgrade/101, CONNECT). The owner routes the client's events here; `serverEvents` adapts the server's.
+import type { Conn, ConnEvents } from '../io/conn.js';
 import { Deadline, deadlineAfter } from './deadline.js';
 import type { TermCause } from '../log.js';
 
@@ -36,8 +36,8 @@ export class Tunnel {
   private readonly deadline: Deadline;
 
   constructor(
-    readonly client: net.Socket,
-    readonly server: net.Socket,
+    readonly client: Conn,
+    readonly server: Conn,
     private readonly timeouts: TunnelTimeouts,
     private readonly onDone: (r: TunnelResult) => void,
   ) {
@@ -173,5 +173,25 @@ export class Tunnel {
     if (d.client <= now) return this.abort('c');
     if (d.server <= now) return this.abort('s');
     this.deadline.ensure(Math.min(d.client, d.server));
+  }
+}
+
+/** Routes a server connection's events to its tunnel (mode tcp: nothing else listens to that connection). */
+export class TunnelServerEvents implements ConnEvents {
+  constructor(private readonly t: Tunnel) {}
+  onData(chunk: Buffer): void {
+    this.t.serverData(chunk);
+  }
+  onEnd(): void {
+    this.t.serverEnd();
+  }
+  onDrain(): void {
+    this.t.serverDrain();
+  }
+  onError(): void {
+    this.t.serverError();
+  }
+  onClose(): void {
+    this.t.serverClose();
   }
 }

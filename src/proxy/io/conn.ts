@@ -1,0 +1,51 @@
+// The data plane's connection seam (types + tiny helpers): what a session needs from a TCP connection, whichever
+// implementation carries it — libuv TCP handles driven directly (raw.ts, the fast path) or net.Socket (net-conn.ts,
+// the fallback and unix sockets). Events go to one receiver object (no EventEmitter, no closures per connection).
+
+/** What a connection reports. `onData` gets a Buffer the receiver may keep. */
+export interface ConnEvents {
+  onData(chunk: Buffer): void;
+  /** The peer sent FIN; reading has stopped. The connection stays writable (half-close). */
+  onEnd(): void;
+  /** Every queued write has been handed to the kernel after write() returned false. */
+  onDrain(): void;
+  /** A read/write error (ECONNRESET, EPIPE ...); onClose(true) follows. */
+  onError(code: string): void;
+  /** Fully closed: after destroy(), an error, or once both directions have finished. Called once. */
+  onClose(hadError: boolean): void;
+}
+
+export interface Conn {
+  /** The receiver of this connection's events (replaced when a pooled server connection changes hands). */
+  events: ConnEvents;
+  readonly destroyed: boolean;
+  /** Not reading (new connections start paused: call resume()). */
+  readonly paused: boolean;
+  /** A write is still queued in user space: wait for onDrain before writing more. */
+  readonly needDrain: boolean;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Sends bytes; false = queued (backpressure: wait for onDrain). Writes after end()/destroy() are dropped. */
+  write(chunk: Buffer): boolean;
+  /** Several buffers in one system call (writev). */
+  writev(chunks: Buffer[]): boolean;
+  /** Sends a latin1 string (error pages, generated heads). */
+  writeLatin1(text: string): boolean;
+  /** Half-close: FIN after the queued writes. */
+  end(): void;
+  /** Closes now; queued writes are dropped. */
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** Receiver used before a connection is claimed and after it is released: ignores everything. */
+export const NO_EVENTS: ConnEvents = {
+  onData() {},
+  onEnd() {},
+  onDrain() {},
+  onError() {},
+  onClose() {},
+};

@@ -1,0 +1,99 @@
+// Fallback of the Conn seam over net.Socket (unix-socket servers, host names, Node builds without the raw TCP
+// bindings, HAPAIR_SOCKETS=net), plus the data plane's dialer and accept hook choosing raw handles when available.
+import type net from 'node:net';
+import { netDialer, type Attempt, type DialTarget } from '../backend/connect.js';
+import { NO_EVENTS, type Conn, type ConnEvents } from './conn.js';
+import { hookAccept, rawDial, rawSockets } from './raw.js';
+import { isIP } from 'node:net';
+
+export class NetConn implements Conn {
+  events: ConnEvents = NO_EVENTS;
+
+  /** Takes over `sock` paused: the owner calls resume() once its receiver is in place. */
+  constructor(readonly sock: net.Socket) {
+    // Half-close stays under the session's control (a peer FIN must not end our side implicitly).
+    sock.allowHalfOpen = true;
+    sock.pause();
+    sock.on('data', (c: Buffer) => this.events.onData(c));
+    sock.on('end', () => this.events.onEnd());
+    sock.on('drain', () => this.events.onDrain());
+    sock.on('error', (err: NodeJS.ErrnoException) => this.events.onError(err.code ?? err.message));
+    sock.on('close', (hadError: boolean) => this.events.onClose(hadError));
+  }
+
+  get destroyed(): boolean {
+    return this.sock.destroyed;
+  }
+  get paused(): boolean {
+    return this.sock.isPaused();
+  }
+  get needDrain(): boolean {
+    return this.sock.writableNeedDrain;
+  }
+  get remoteAddress(): string {
+    return this.sock.remoteAddress ?? '';
+  }
+  get remotePort(): number {
+    return this.sock.remotePort ?? 0;
+  }
+  get localAddress(): string {
+    return this.sock.localAddress ?? '';
+  }
+  get localPort(): number {
+    return this.sock.localPort ?? 0;
+  }
+
+  private get closedForWrites(): boolean {
+    return this.sock.writableEnded || this.sock.destroyed;
+  }
+
+  write(chunk: Buffer): boolean {
+    return this.closedForWrites || this.sock.write(chunk);
+  }
+
+  writev(chunks: Buffer[]): boolean {
+    if (this.closedForWrites) return true;
+    const s = this.sock;
+    s.cork();
+    let ok = true;
+    for (const c of chunks) ok = s.write(c);
+    s.uncork();
+    return ok;
+  }
+
+  writeLatin1(text: string): boolean {
+    return this.closedForWrites || this.sock.write(text, 'latin1');
+  }
+
+  end(): void {
+    this.sock.end();
+  }
+  destroy(): void {
+    this.sock.destroy();
+  }
+  pause(): void {
+    this.sock.pause();
+  }
+  resume(): void {
+    this.sock.resume();
+  }
+}
+
+/** The data plane's dialer: raw TCP handles for IP addresses, net.Socket for unix paths and host names. */
+export function dialConn(target: DialTarget, timeoutMs: number | undefined, signal: AbortSignal | undefined, done: (a: Attempt<Conn>) => void): void {
+  if (rawSockets && !target.path && isIP(target.host) !== 0) return rawDial(target, timeoutMs, signal, done);
+  netDialer(target, timeoutMs, signal, (a) => {
+    if (!a.ok) return done(a);
+    a.socket.setNoDelay(true);
+    done({ ok: true, socket: new NetConn(a.socket) });
+  });
+}
+
+/** Delivers a listening server's new connections as Conns (raw handles when available). Call once listening. */
+export function acceptConns(server: net.Server, onConn: (c: Conn) => void): void {
+  if (hookAccept(server, onConn)) return;
+  server.on('connection', (sock: net.Socket) => {
+    sock.setNoDelay(true);
+    onConn(new NetConn(sock));
+  });
+}
