@@ -12,7 +12,11 @@
 //     L served locally, D/K/U killed (server down / admin / backup shutdown); 2nd: R Q C H D L phase
 //   actconn, feconn, beconn, srv_conn, retries, redispatched (text line shows +retries), srv_queue, backend_queue
 //   request (HTTP request line, '<BADREQ>' when none was parsed)
+// `msg` is also what syslog targets (`log 127.0.0.1 local2`, `log /dev/log ...`) receive, in haproxy's syslog
+// framing (syslog/sink.ts). Nothing but a WeakMap lookup is added for proxies without such a target.
 import type { Logger } from '../core/logger.js';
+import type { LogTarget } from './types.js';
+import { createSyslogSink, type SyslogSink } from './syslog/sink.js';
 
 /** Timers in ms; -1 = the event did not happen (haproxy prints -1 as well). */
 export interface StreamLog {
@@ -67,6 +71,18 @@ export function haproxyDate(ms: number): string {
 
 const t = (v: number): number => (v < 0 ? -1 : Math.round(v));
 
+/** haproxy's url_encode_map for %r: control bytes, DEL and above, `"` and `#` become `#XX` (log.c init_log). */
+const NEEDS_ENCODING = /[\x00-\x1f"#\x7f-\uffff]/;
+export function encodeRequestLine(r: string): string {
+  if (!NEEDS_ENCODING.test(r)) return r;
+  let out = '';
+  for (let i = 0; i < r.length; i++) {
+    const c = r.charCodeAt(i);
+    out += c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x23 ? `#${(c & 0xff).toString(16).toUpperCase().padStart(2, '0')}` : r[i];
+  }
+  return out;
+}
+
 /** The haproxy text line: httplog or tcplog layout. */
 export function logText(l: StreamLog): string {
   const who = `${l.clientIp}:${l.clientPort} [${haproxyDate(l.acceptWall)}] ${l.frontend} ${l.backend}/${l.server}`;
@@ -74,7 +90,7 @@ export function logText(l: StreamLog): string {
   const queues = `${l.srvQueue}/${l.beQueue}`;
   if (l.mode === 'http') {
     const timers = `${t(l.TR)}/${t(l.Tw)}/${t(l.Tc)}/${t(l.Tr)}/${t(l.Ta)}`;
-    return `${who} ${timers} ${l.status} ${l.bytesOut} - - ${l.term} ${conns} ${queues} "${l.request ?? '<BADREQ>'}"`;
+    return `${who} ${timers} ${l.status} ${l.bytesOut} - - ${l.term} ${conns} ${queues} "${l.request === undefined ? '<BADREQ>' : encodeRequestLine(l.request)}"`;
   }
   return `${who} ${t(l.Tw)}/${t(l.Tc)}/${t(l.Tt)} ${l.bytesOut} ${l.term} ${conns} ${queues}`;
 }
@@ -119,9 +135,25 @@ export function logFields(l: StreamLog): Record<string, unknown> {
   return base;
 }
 
-/** Emits one line for a finished session/request. */
+const sinks = new WeakMap<Logger, SyslogSink>();
+
+/**
+ * The traffic logger of a proxy with `log` targets (undefined without any: such a proxy logs nothing, as haproxy):
+ * a child of `parent` writing the JSON lines, plus the syslog sink of its UDP / unix datagram targets.
+ */
+export function trafficLogger(parent: Logger, targets: readonly LogTarget[]): Logger | undefined {
+  if (targets.length === 0) return undefined;
+  const log = parent.child({ log: 'traffic' });
+  const sink = createSyslogSink(targets, parent);
+  if (sink) sinks.set(log, sink);
+  return log;
+}
+
+/** Emits one line for a finished session/request: JSON on stdout, the text line to the syslog targets. */
 export function emitLog(logger: Logger, l: StreamLog): void {
-  logger.info(logFields(l), logText(l));
+  const text = logText(l);
+  logger.info(logFields(l), text);
+  sinks.get(logger)?.send(text);
 }
 
 /** haproxy termination-state first char (who/what ended the session). */

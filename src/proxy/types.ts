@@ -233,6 +233,12 @@ export interface LogTarget {
   readonly address: string; // host:port, unix path, 'stdout', 'stderr'
   readonly facility: string;
   readonly level?: string;
+  /** `<minlevel>`: messages more severe than this are sent at this level. */
+  readonly minLevel?: string;
+  /** `format` (haproxy default: local = RFC 3164 header without hostname). */
+  readonly format?: string;
+  /** `len`: longest datagram (header + text), default 1024. */
+  readonly maxLen?: number;
   readonly where: SourceRef;
 }
 

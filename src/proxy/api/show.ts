@@ -3,6 +3,7 @@
 import type { ProxyRuntimeView, ServerControl, BackendView, CheckState } from '../types.js';
 import { CHECK_STATUS, CHECK_RESULT_INDEX } from '../check/status.js';
 import { collectRows, renderCsv, renderJson, type RowFilter } from '../stats/render.js';
+import { droppedLogLines } from '../syslog/transport.js';
 
 function uptime(sec: number): string {
   const d = Math.floor(sec / 86400);
@@ -20,6 +21,8 @@ export function showInfo(rt: ProxyRuntimeView, format: 'text' | 'json' = 'text')
     ['Pid', i.pid], ['Uptime', uptime(i.uptimeSec)], ['Uptime_sec', i.uptimeSec], ['Memmax_MB', 0], ['Maxconn', i.maxconn],
     ['Hard_maxconn', i.maxconn], ['CurrConns', i.currConns], ['CumConns', i.cumConns], ['CumReq', i.cumReq],
     ['node', i.node], ['Stopping', 0], ['Start_time_sec', Math.floor(i.startedAt / 1000)],
+    // Syslog lines this process could not send (haproxy's DroppedLogs; with nbthread > 1 the workers send).
+    ['DroppedLogs', droppedLogLines()],
   ];
   if (format === 'json') return `${JSON.stringify(pairs.map(([k, v], pos) => ({ field: { pos, name: k }, processNum: 1, value: { type: typeof v === 'number' ? 'u32' : 'str', value: v } })))}\n`;
   return pairs.map(([k, v]) => `${k}: ${v}\n`).join('');

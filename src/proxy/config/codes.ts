@@ -65,6 +65,7 @@ export const PROXY_CONFIG_CODES = {
   'bad-cookie': 'E malformed or contradictory cookie line',
   'cookie-domain': 'W cookie domain without a leading dot',
   'bad-log': 'E malformed log line',
+  'ignored-log-param': 'W `log` option or target hapair does not implement (`sample`, `fd@`, `ring@`): every line is sent / only the JSON line is written',
   'bad-stats': 'E malformed stats line',
   'duplicate-stats-user': 'W a stats auth user given twice (ignored like haproxy)',
   // bind / server

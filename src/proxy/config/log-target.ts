@@ -4,13 +4,8 @@ import type { LogTarget } from '../types.js';
 import { parseAddress } from './addr.js';
 import type { StmtCtx } from './ctx.js';
 import { parseIntArg } from './units.js';
+import { FACILITIES, SEVERITIES, isSyslogFormat } from '../syslog/format.js';
 
-export const LOG_FACILITIES: readonly string[] = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit',
-  'alert', 'cron2', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
-];
-export const LOG_LEVELS: readonly string[] = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
-const LOG_FORMATS = new Set(['local', 'rfc3164', 'rfc5424', 'priority', 'short', 'timed', 'iso', 'raw']);
 
 /** Parses args[1..] of a `log` line into a target; undefined after reporting an error. */
 export function parseLogTarget(ctx: StmtCtx): LogTarget | undefined {
@@ -33,6 +28,8 @@ export function parseLogTarget(ctx: StmtCtx): LogTarget | undefined {
     address = `${host}:${r.addr.port ?? 514}`; // syslog over UDP defaults to port 514
   }
   let i = 2;
+  let maxLen: number | undefined;
+  let format: string | undefined;
   for (;;) {
     const w = a[i];
     if (w === 'len') {
@@ -41,10 +38,12 @@ export function parseLogTarget(ctx: StmtCtx): LogTarget | undefined {
         ctx.error('bad-log', `log : 'len' expects a length between 80 and 65535, got '${a[i + 1] ?? ''}'`);
         return undefined;
       }
+      maxLen = r.value;
       i += 2;
     } else if (w === 'format') {
-      if (!LOG_FORMATS.has(a[i + 1] ?? '')) {
-        ctx.error('bad-log', `log : unknown log format '${a[i + 1] ?? ''}'`);
+      format = a[i + 1] ?? '';
+      if (!isSyslogFormat(format)) {
+        ctx.error('bad-log', `log : unknown log format '${format}'`);
         return undefined;
       }
       i += 2;
@@ -53,21 +52,22 @@ export function parseLogTarget(ctx: StmtCtx): LogTarget | undefined {
         ctx.error('bad-log', "log : 'sample' expects <ranges>:<sample_size>");
         return undefined;
       }
+      ctx.warn('ignored-log-param', "log : 'sample' is not supported by hapair: every line is sent to this target");
       i += 2;
     } else break;
   }
   const facility = a[i];
-  if (facility === undefined || !LOG_FACILITIES.includes(facility)) {
+  if (facility === undefined || !Object.hasOwn(FACILITIES, facility)) {
     ctx.error('bad-log', `log : unknown log facility '${facility ?? ''}'`);
     return undefined;
   }
   const level = a[i + 1];
-  if (level !== undefined && !LOG_LEVELS.includes(level)) {
+  if (level !== undefined && !Object.hasOwn(SEVERITIES, level)) {
     ctx.error('bad-log', `log : unknown optional log level '${level}'`);
     return undefined;
   }
   const min = a[i + 2];
-  if (min !== undefined && !LOG_LEVELS.includes(min)) {
+  if (min !== undefined && !Object.hasOwn(SEVERITIES, min)) {
     ctx.error('bad-log', `log : unknown optional minimum log level '${min}'`);
     return undefined;
   }
@@ -75,5 +75,14 @@ export function parseLogTarget(ctx: StmtCtx): LogTarget | undefined {
     ctx.error('bad-log', `log : unexpected argument '${a[i + 3]}'`);
     return undefined;
   }
-  return { address, facility, where: ctx.where, ...(level !== undefined ? { level } : {}) };
+  if (/^(fd@|ring@)/.test(address)) {
+    ctx.warn('ignored-log-param', `log : target '${address}' is not supported by hapair: only the JSON line on stdout is written`);
+  }
+  return {
+    address, facility, where: ctx.where,
+    ...(level !== undefined ? { level } : {}),
+    ...(min !== undefined ? { minLevel: min } : {}),
+    ...(format !== undefined ? { format } : {}),
+    ...(maxLen !== undefined ? { maxLen } : {}),
+  };
 }

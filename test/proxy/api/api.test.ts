@@ -61,6 +61,7 @@ test('show servers state / show backend / show info / show stat formats', async 
   t.regex(info, /^Name: hapair\nVersion: 0\.1\.0\n/);
   t.regex(info, new RegExp(`\nPid: ${process.pid}\n`));
   t.regex(info, /\nUptime: 0d 0h00m\d\ds\nUptime_sec: \d+\n/);
+  t.regex(info, /\nDroppedLogs: \d+\n/);
   const stat = await admin('show stat');
   t.regex(stat, /^# pxname,svname,qcur,/);
   t.is(stat.split('\n').filter((l) => l.startsWith('be,')).length, 4);

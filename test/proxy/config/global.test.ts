@@ -17,7 +17,7 @@ test('global defaults', (t) => {
   } satisfies GlobalConfig);
 });
 
-const rows: [string[], Partial<Record<keyof GlobalConfig, unknown>>][] = [
+const rows: [string[], Partial<Record<keyof GlobalConfig | 'logTargets', unknown>>][] = [
   [['maxconn 4000'], { maxconn: 4000 }],
   [['maxconn 4000', 'maxconn 0'], { maxconn: undefined }],
   [['nbthread 4'], { nbthread: 4 }],
@@ -31,6 +31,12 @@ const rows: [string[], Partial<Record<keyof GlobalConfig, unknown>>][] = [
   [['master-worker'], { masterWorker: true }],
   [['log 127.0.0.1 local2', 'log 10.0.0.1:1514 daemon err'], { logs: [['127.0.0.1:514', 'local2', undefined], ['10.0.0.1:1514', 'daemon', 'err']] }],
   [['log 127.0.0.1 local2', 'no log'], { logs: [] }],
+  [['log 127.0.0.1:1514 len 100 format rfc5424 local2 info debug', 'log /dev/log format short daemon'], {
+    logTargets: [
+      { address: '127.0.0.1:1514', facility: 'local2', level: 'info', minLevel: 'debug', format: 'rfc5424', maxLen: 100 },
+      { address: '/dev/log', facility: 'daemon', format: 'short' },
+    ],
+  }],
 ];
 for (const [lines, expected] of rows) {
   test(`global: ${lines.join(' / ')}`, async (t) => {
@@ -38,7 +44,9 @@ for (const [lines, expected] of rows) {
     t.deepEqual(r.errors, []);
     const g = r.config!.global;
     for (const [k, v] of Object.entries(expected)) {
-      const got = k === 'logs' ? g.logs.map((l) => [l.address, l.facility, l.level]) : g[k as keyof GlobalConfig];
+      const got = k === 'logs' ? g.logs.map((l) => [l.address, l.facility, l.level])
+        : k === 'logTargets' ? g.logs.map(({ where: _w, ...rest }) => rest)
+        : g[k as keyof GlobalConfig];
       t.deepEqual(got, v, k);
     }
     t.true(await haproxyAccepts(lines));
@@ -57,6 +65,13 @@ test('stats socket: path, mode (octal), level (default operator), expose-fd, TCP
     ['/run/haproxy/admin.sock', 0o660, 'admin'], ['127.0.0.1:9999', undefined, 'user'], ['/run/haproxy/op.sock', undefined, 'operator'],
   ]);
   t.true(await haproxyAccepts(lines));
+});
+
+test('log targets hapair cannot serve, and sample, are accepted with a warning', async (t) => {
+  const lines = ['log fd@1 local0', 'log ring@buf local0', 'log 127.0.0.1 sample 1:2 local0'];
+  const r = parseLines(cfg(lines));
+  t.deepEqual(r.errors, []);
+  t.deepEqual(codes(r.warnings).filter((c) => c.startsWith('ignored')), ['ignored-log-param@2', 'ignored-log-param@3', 'ignored-log-param@4']);
 });
 
 test('tuning keywords hapair has no use for are accepted with a warning', async (t) => {
