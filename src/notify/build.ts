@@ -51,11 +51,8 @@ export function buildMailer(config: KeepalivedConfig, secrets: MailSecrets, deps
   const mail = config.global.mail;
   for (const w of secrets.warnings) logger.warn({ event: 'mail-config' }, w);
   const hostname = deps.hostname ?? os.hostname();
-  const recipients = mail.recipients.filter((r) => {
-    if (isValidAddress(r)) return true;
-    logger.error({ event: 'mail-config', recipient: r.replace(/[\r\n]/g, ' ') }, 'invalid notification_email address ignored');
-    return false;
-  });
+  // Invalid ones were reported with file:line (checkMailSettings, mail-bad-address); the others still get alerts.
+  const recipients = mail.recipients.filter((r) => isValidAddress(r));
   const from = mail.from !== undefined && isValidAddress(mail.from) ? mail.from : defaultFrom(hostname);
   const transport = createMailTransport(mail, secrets, { pool: true, hostname });
   const server = mail.smtpServer!;

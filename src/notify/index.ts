@@ -10,6 +10,8 @@ import { hostFacts } from './host.js';
 import { buildMailer, mailEnabled, mailFingerprint, mailSecrets } from './build.js';
 import type { DeliveryHealth } from './report.js';
 import { within } from './within.js';
+import { checkMailSettings } from './check.js';
+import { formatDiagnostic } from '../core/diagnostics.js';
 
 export interface NotifierDeps {
   readonly logger: Logger;
@@ -74,6 +76,10 @@ export function createNotifier(config: KeepalivedConfig, deps: NotifierDeps): No
   let mailer: Mailer | undefined = secrets ? buildMailer(config, secrets, deps, logger, clock) : undefined;
   let fingerprint = mailFingerprint(config, secrets, hostname);
   const warnNoMail = (c: KeepalivedConfig) => {
+    // Bad addresses, ports, TLS/auth combinations: the same file:line diagnostics as `hapair check`, at every (re)start.
+    for (const d of checkMailSettings(c.global.mail)) {
+      logger[d.severity === 'error' ? 'error' : 'warn']({ event: 'mail-config', file: d.file, line: d.line, code: d.code, severity: d.severity }, formatDiagnostic(d));
+    }
     if (!mailEnabled(c) && [...c.instances, ...c.syncGroups].some((t) => t.smtpAlert)) {
       logger.warn({ event: 'mail-config' }, 'smtp_alert is set but notification_email or smtp_server is missing: no alert mail will be sent');
     }

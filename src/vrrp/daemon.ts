@@ -22,6 +22,7 @@ import { Instance } from './instance.js';
 import { GroupStepper, soloStepper } from './sync-runner.js';
 import { RxDispatcher } from './rx-dispatch.js';
 import { planReload, sameScript } from './reload.js';
+import { checkPrivileges } from './privileges.js';
 
 export interface VrrpDaemonOptions {
   readonly configFile: string;
@@ -76,8 +77,9 @@ export class VrrpDaemon {
   }
 
   /**
-   * Loads the config (ConfigError/ECONFIG with file:line on errors: nothing is started), checks interfaces
-   * (ENOIFACE) and opens raw sockets (ENOTROOT without CAP_NET_RAW) BEFORE touching any address, then starts.
+   * Loads the config (ConfigError/ECONFIG with file:line on errors: nothing is started), checks capabilities
+   * (ENOTROOT naming CAP_NET_ADMIN/CAP_NET_RAW), interfaces (ENOIFACE) and opens raw sockets BEFORE touching any
+   * address, then starts.
    */
   static async start(opts: VrrpDaemonOptions): Promise<VrrpDaemon> {
     const { config, warnings } = loadKeepalivedConfigOrThrow(opts.configFile);
@@ -95,6 +97,7 @@ export class VrrpDaemon {
   }
 
   private async boot(): Promise<void> {
+    checkPrivileges();
     this.raisePriority();
     const snap = await this.net.start();
     checkInterfaces(snap, this.config.instances);

@@ -1,6 +1,7 @@
-// One hapair node facing bad input at run time: an interface without IPv4 address (ENOADDR, FAULT no-address until
-// one appears), unicast_fault_no_peer (FAULT, never multicast), check_unicast_src (a non-peer's advert is dropped and
-// counted), and a VIP whose device disappears (FAULT with reason runtime-error in logs, notify, status and mail text).
+// One hapair node facing bad input: root without CAP_NET_ADMIN (refused, naming it), an interface without IPv4
+// address (ENOADDR, FAULT no-address until one appears), unicast_fault_no_peer (FAULT, never multicast),
+// check_unicast_src (a non-peer's advert is dropped and counted), a VIP whose device disappears (FAULT with reason
+// runtime-error in logs, notify and status) and a reload naming a missing interface (refused, old config runs on).
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { Lab } from '../../src/lab/index.js';
 import { encodeIpv4Packet, makeAdvert } from '../../src/vrrp/codec.js';
 import type { InstanceStatus, VrrpStatus } from '../../src/vrrp/types.js';
 import { requireRoot } from '../helpers/root.js';
-import { outDir } from '../helpers/paths.js';
+import { cliMain, outDir, tmpDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/proc.js';
 import { startHapair, status, waitUntil } from '../helpers/lab-vrrp.js';
 import { nodeFiles, notifyLines } from '../helpers/lab-timeline.js';
@@ -29,7 +30,7 @@ function conf(notify: string): string {
 
 const byName = (s: VrrpStatus, name: string): InstanceStatus => s.instances.find((i) => i.name === name)!;
 
-test.serial('bad input at run time: no IPv4 address, unicast_fault_no_peer, check_unicast_src, a VIP device that vanishes', async (t) => {
+test.serial('bad input: no CAP_NET_ADMIN, no IPv4 address, unicast_fault_no_peer, check_unicast_src, a VIP device that vanishes, a reload naming a missing interface', async (t) => {
   if (!requireRoot(t)) return;
   const lab = await Lab.create();
   t.teardown(() => lab.teardown());
@@ -42,7 +43,18 @@ test.serial('bad input at run time: no IPv4 address, unicast_fault_no_peer, chec
     await lab.ip(a.ns, ['link', 'set', peer, 'up']);
   }
   const files = nodeFiles();
-  const n = startHapair(lab, a, conf(`"${files.notifyScript} ${files.notifyLog}"`), files.dir);
+  const confText = conf(`"${files.notifyScript} ${files.notifyLog}"`);
+
+  // Root without CAP_NET_ADMIN (CAP_NET_RAW alone would win elections, then fail to add VIPs at every takeover).
+  const capsDir = tmpDir('hapair-caps-');
+  fs.writeFileSync(path.join(capsDir, 'keepalived.conf'), confText);
+  const noAdmin = await lab.exec('a', ['setpriv', '--bounding-set', '-net_admin', '--inh-caps', '-net_admin', process.execPath, cliMain, 'vrrp', '-f', path.join(capsDir, 'keepalived.conf'), '--run-dir', path.join(capsDir, 'run')]);
+  t.is(noAdmin.code, 1);
+  t.regex(noAdmin.stderr, /lacks CAP_NET_ADMIN \(to add and remove the VIPs\).*\[ENOTROOT\]/);
+  t.false(/CAP_NET_RAW \(to/.test(noAdmin.stderr), 'only the missing capability is named');
+  t.false(fs.existsSync(path.join(capsDir, 'run', 'vrrp.sock')), 'nothing started');
+
+  const n = startHapair(lab, a, confText, files.dir);
   const to = (name: string, state: string, reason?: string) =>
     n.daemon.waitFor((l) => l.event === 'transition' && l.instance === name && l.to === state && (reason === undefined || l.reason === reason), 8000, `${name} -> ${state} ${reason ?? ''}`);
 
@@ -81,6 +93,13 @@ test.serial('bad input at run time: no IPv4 address, unicast_fault_no_peer, chec
 
   const st = await status(n);
   t.like(byName(st, 'VI_NOPEER'), { state: 'FAULT', lastReason: 'unicast-no-peer', counters: { tx: 0 } });
+
+  // A reload naming a missing interface is refused with the cause; the running configuration stays.
+  fs.writeFileSync(n.confFile, confText.replace(' dev dum0', '').replace('interface eth1', 'interface eth9'));
+  n.daemon.child.kill('SIGHUP');
+  const refused = await n.daemon.waitFor((l) => l.event === 'reload-failed', 5000);
+  t.regex(String(refused.err), /vrrp_instance VI_NOADDR: interface 'eth9' does not exist/);
+  t.like(byName(await status(n), 'VI_NOADDR'), { state: 'MASTER', interface: 'eth1' });
   t.true(fs.existsSync(path.join(files.dir, 'run', 'vrrp.sock')));
   t.is(n.daemon.child.exitCode, null, 'daemon still running');
   await n.daemon.stop();
