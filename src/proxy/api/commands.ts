@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { BackendView, CheckControl, ProxyRuntimeView, ServerControl, ServerTransitionCause } from '../types.js';
 import { helpLine, splitServerRef } from './parse.js';
 import { showBackend, showInfo, showServersState, showStat } from './show.js';
+import { clearCounters } from './clear.js';
 
 export type Level = 'user' | 'operator' | 'admin';
 export const LEVEL_RANK: Readonly<Record<Level, number>> = { user: 0, operator: 1, admin: 2 };
@@ -171,6 +172,8 @@ export const COMMANDS: readonly Command[] = [
     }),
   },
   { words: ['shutdown', 'sessions', 'server'], usage: 'shutdown sessions server <bk>/<srv>', desc: 'kill every session on a server', level: 'admin', run: withServer((_c, _b, s) => (s.killSessions('K'), ok())) },
+  { words: ['clear', 'counters'], usage: 'clear counters', desc: 'clear max statistics counters', level: 'operator', run: (_a, c) => ok(clearCounters(c.rt, false)) },
+  { words: ['clear', 'counters', 'all'], usage: 'clear counters all', desc: 'clear all statistics counters', level: 'admin', run: (_a, c) => ok(clearCounters(c.rt, true)) },
   { words: ['operator'], usage: 'operator', desc: 'lower the level of this session to operator', level: 'operator', run: (_a, c) => ((c.session.level = 'operator'), ok()) },
   { words: ['user'], usage: 'user', desc: 'lower the level of this session to user', level: 'user', run: (_a, c) => ((c.session.level = 'user'), ok()) },
 ];

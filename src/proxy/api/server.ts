@@ -9,6 +9,7 @@ import type { CheckControl, ProxyRuntimeView, StatsSocketConfig } from '../types
 import { runCommand, type Session } from './commands.js';
 import { splitCommands, splitWords } from './parse.js';
 import { statsSocketEndpoint } from '../config/addr.js';
+import { startRateSampler } from '../stats/rates.js';
 
 /** A request line longer than this is refused (haproxy's CLI buffer is of the same order). */
 const MAX_LINE = 64 * 1024;
@@ -81,6 +82,8 @@ export async function startRuntimeApi(
   const conns = new Set<net.Socket>();
   const idleMs = deps.idleMs ?? runtime.config.global.statsTimeout ?? 10_000;
   const log = deps.logger.child({ component: 'runtime-api' });
+  // The control process always serves the API (a default socket at least): it also samples the stats rates.
+  const rates = startRateSampler(runtime);
   try {
     for (const cfg of sockets) {
       const srv = net.createServer({ allowHalfOpen: true }, (sock) => {
@@ -107,11 +110,13 @@ export async function startRuntimeApi(
       log.info({ event: 'runtime-api-listening', socket: cfg.path, level: cfg.level }, `runtime API on ${cfg.path} (level ${cfg.level})`);
     }
   } catch (err) {
+    rates.stop();
     for (const s of servers) s.close();
     throw err;
   }
   return {
     close: async () => {
+      rates.stop();
       for (const c of conns) c.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
       for (const cfg of sockets) {

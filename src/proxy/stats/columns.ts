@@ -3,6 +3,7 @@
 import type { BackendView, FrontendView, ProxySection, ServerControl, TrafficCounters } from '../types.js';
 import { serverStatusText } from '../backend/server-state.js';
 import { CHECK_STATUS } from '../check/status.js';
+import { ratesOf } from './rates.js';
 
 export type RowKind = 'frontend' | 'backend' | 'server';
 export type Cell = string | number | undefined;
@@ -122,16 +123,16 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   all('lbtot', (c) => c.lbtot, BS),
   empty('tracked'),
   { name: 'type', fe: () => 0, be: () => 1, sv: () => 2 },
-  { name: 'rate', fe: zero, be: zero, sv: zero },
+  { name: 'rate', fe: (r) => ratesOf(r.fe!).rate, be: (r) => ratesOf(r.be!).rate, sv: (r) => ratesOf(r.sv!).rate },
   feOnlyZero('rate_lim'),
-  { name: 'rate_max', fe: (r) => fc(r).connRateMax, be: (r) => bc(r).connRateMax, sv: (r) => sc(r).connRateMax },
+  { name: 'rate_max', fe: (r) => ratesOf(r.fe!).rateMax, be: (r) => ratesOf(r.be!).rateMax, sv: (r) => ratesOf(r.sv!).rateMax },
   chk('check_status', (r) => (r.sv!.check!.running ? `* ${r.sv!.check!.status}` : r.sv!.check!.status)),
   chk('check_code', (r) => r.sv!.check!.code),
   chk('check_duration', (r) => r.sv!.check!.durationMs),
   hrsp('1xx'), hrsp('2xx'), hrsp('3xx'), hrsp('4xx'), hrsp('5xx'), hrsp('other'),
   empty('hanafail'),
-  feOnlyZero('req_rate'),
-  feOnlyZero('req_rate_max'),
+  { name: 'req_rate', fe: (r) => ratesOf(r.fe!).reqRate },
+  { name: 'req_rate_max', fe: (r) => ratesOf(r.fe!).reqRateMax },
   { name: 'req_tot', fe: (r) => fc(r).reqTotal, be: (r) => bc(r).reqTotal, sv: (r) => sc(r).reqTotal },
   all('cli_abrt', (c) => c.cliAborts, BS),
   all('srv_abrt', (c) => c.srvAborts, BS),
@@ -152,8 +153,9 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   { name: 'cookie', sv: (r) => r.sv!.config.cookie },
   { name: 'mode', fe: (r) => r.section.mode, be: (r) => r.section.mode, sv: (r) => r.section.mode },
   { name: 'algo', be: (r) => r.section.balance.kind },
-  feOnlyZero('conn_rate'),
-  { name: 'conn_rate_max', fe: (r) => fc(r).connRateMax },
+  // Every accepted connection is a session in hapair: the connection rate is the session rate.
+  { name: 'conn_rate', fe: (r) => ratesOf(r.fe!).rate },
+  { name: 'conn_rate_max', fe: (r) => ratesOf(r.fe!).rateMax },
   { name: 'conn_tot', fe: (r) => fc(r).total },
   feOnlyZero('intercepted'), feOnlyZero('dcon'), feOnlyZero('dses'),
   { name: 'wrew', fe: zero, be: zero, sv: zero },
