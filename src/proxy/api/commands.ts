@@ -172,8 +172,11 @@ export const COMMANDS: readonly Command[] = [
     }),
   },
   { words: ['shutdown', 'sessions', 'server'], usage: 'shutdown sessions server <bk>/<srv>', desc: 'kill every session on a server', level: 'admin', run: withServer((_c, _b, s) => (s.killSessions('K'), ok())) },
-  { words: ['clear', 'counters'], usage: 'clear counters', desc: 'clear max statistics counters', level: 'operator', run: (_a, c) => ok(clearCounters(c.rt, false)) },
-  { words: ['clear', 'counters', 'all'], usage: 'clear counters all', desc: 'clear all statistics counters', level: 'admin', run: (_a, c) => ok(clearCounters(c.rt, true)) },
+  {
+    // One help line like haproxy's; `all` needs admin level.
+    words: ['clear', 'counters'], usage: 'clear counters [all]', desc: 'clear max statistics counters (or all counters)', level: 'operator',
+    run: ([all], c) => (all === 'all' && c.session.level !== 'admin' ? ok('Permission denied') : ok(clearCounters(c.rt, all === 'all'))),
+  },
   { words: ['operator'], usage: 'operator', desc: 'lower the level of this session to operator', level: 'operator', run: (_a, c) => ((c.session.level = 'operator'), ok()) },
   { words: ['user'], usage: 'user', desc: 'lower the level of this session to user', level: 'user', run: (_a, c) => ((c.session.level = 'user'), ok()) },
 ];

@@ -89,5 +89,5 @@ test('show stat rate columns come from the sampler; clear counters resets maxima
   t.is(await col('bin', 's1'), '0');
   t.is(await col('hrsp_2xx', 's1'), '0');
   t.is(await col('scur', 'FRONTEND'), '2', 'current sessions are not counters');
-  t.regex(await admin('help'), /\n {2}clear counters {26}: clear max statistics counters\n {2}clear counters all {22}: clear all statistics counters\n/);
+  t.regex(await admin('help clear'), /\n {2}clear counters \[all\] {20}: clear max statistics counters \(or all counters\)\n/);
 });
