@@ -2,7 +2,7 @@
 // Profiles the hapair proxy under one benchmark load (same setup as proxy.mjs: nginx + wrk on cpu0, proxy on cpu1):
 // prints CPU µs/request and, with --cpu-prof, leaves a V8 .cpuprofile in --prof-dir and prints its top functions.
 // Usage: node scripts/bench/proxy-profile.mjs --scenario ka|close|tcp|bulk [--seconds S] [--out DIR] [--cpu-prof]
-//        [--prof-dir DIR] [--node-flags "..."] [--conns C] [--haproxy] [--script FILE] [--strace] [--perf]   (--script: a stand-alone node proxy taking <listen port> <backend port>, for floor measurements; --strace: syscall counts; --perf: perf record -e cpu-clock summary; --haproxy: profile haproxy's CPU only)
+//        [--prof-dir DIR] [--node-flags "..."] [--conns C] [--haproxy] [--script FILE] [--proxy-out FILE] [--strace] [--perf]   (--script: a stand-alone node proxy taking <listen port> <backend port>, for floor measurements; --strace: syscall counts; --perf: perf record -e cpu-clock summary; --haproxy: profile haproxy's CPU only)
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,7 +26,8 @@ const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().tri
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-prof-'));
 const children = [];
 process.on('exit', () => {
-  for (const c of children) if (c.exitCode === null) try { c.kill('SIGKILL'); } catch { /* gone */ }
+  // Each child leads its own process group (nginx workers): kill the whole group.
+  for (const c of children) if (c.exitCode === null) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
   fs.rmSync(dir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
@@ -77,16 +78,18 @@ listen benchtcp
   server s1 127.0.0.1:${ng}
 `;
 fs.writeFileSync(path.join(dir, 'p.cfg'), cfg);
-const nginx = spawn('taskset', ['-c', '0', 'nginx', '-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+const nginx = spawn('taskset', ['-c', '0', 'nginx', '-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore', detached: true });
 children.push(nginx);
 fs.mkdirSync(PROF_DIR, { recursive: true });
 const flags = [...NODE_FLAGS, ...(args.includes('--perf') ? ['--perf-basic-prof-only-functions'] : []), ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [])];
 const SCRIPT = opt('--script', '');
+const PROXY_OUT = opt('--proxy-out', '');
+const proxyStdout = PROXY_OUT ? fs.openSync(PROXY_OUT, 'w') : 'ignore';
 const proxy = SCRIPT
-  ? spawn('taskset', ['-c', '1', process.execPath, ...flags, SCRIPT, String(SCEN === 'tcp' ? tcp : http), String(ng)], { stdio: ['ignore', 'ignore', 'inherit'] })
+  ? spawn('taskset', ['-c', '1', process.execPath, ...flags, SCRIPT, String(SCEN === 'tcp' ? tcp : http), String(ng)], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
   : HAPROXY
-  ? spawn('taskset', ['-c', '1', 'haproxy', '-f', path.join(dir, 'p.cfg'), '-db'], { stdio: ['ignore', 'ignore', 'inherit'] })
-  : spawn('taskset', ['-c', '1', process.execPath, ...flags, path.join(OUT, 'src/cli/main.js'), 'proxy', '-f', path.join(dir, 'p.cfg'), '--run-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  ? spawn('taskset', ['-c', '1', 'haproxy', '-f', path.join(dir, 'p.cfg'), '-db'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  : spawn('taskset', ['-c', '1', process.execPath, ...flags, path.join(OUT, 'src/cli/main.js'), 'proxy', '-f', path.join(dir, 'p.cfg'), '--run-dir', dir], { stdio: ['ignore', proxyStdout, 'inherit'], detached: true });
 children.push(proxy);
 await waitPort(ng);
 await waitPort(SCRIPT && SCEN === 'tcp' ? tcp : http);
@@ -143,6 +146,7 @@ const before = new Set(fs.readdirSync(PROF_DIR));
 proxy.kill('SIGTERM');
 await new Promise((r) => proxy.once('exit', r));
 nginx.kill('SIGTERM');
+await new Promise((r) => { nginx.once('exit', r); setTimeout(r, 3000); });
 if (PROF) {
   const file = fs.readdirSync(PROF_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(PROF_DIR, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
   if (file) {

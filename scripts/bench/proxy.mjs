@@ -28,7 +28,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-'));
 const children = [];
 
 function cleanup() {
-  for (const c of children) if (c.exitCode === null) try { c.kill('SIGKILL'); } catch { /* gone */ }
+  // Each child leads its own process group (nginx workers, hapair nbthread workers): kill the whole group.
+  for (const c of children) if (c.exitCode === null) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
   fs.rmSync(dir, { recursive: true, force: true });
 }
 process.on('exit', cleanup);
@@ -43,7 +44,7 @@ async function freePort() {
 }
 
 function start(cmd, argv, cpu, name) {
-  const c = spawn('taskset', ['-c', String(cpu), cmd, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const c = spawn('taskset', ['-c', String(cpu), cmd, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let err = '';
   c.stderr.on('data', (d) => (err += d));
   c.on('exit', (code) => { if (code && code !== 0 && !c.stopping) process.stderr.write(`${name} exited ${code}: ${err}\n`); });

@@ -43,8 +43,9 @@ export class HttpHead {
   minor = 1;
   /** Number of header lines. */
   n = 0;
-  /** Header offsets, grown on demand up to MAX_HEADERS (most heads have a handful of lines). */
-  h = new Int32Array(INITIAL_HEADERS * HSLOT);
+  /** Header offsets, grown on demand up to MAX_HEADERS (most heads have a handful of lines). A plain small-integer
+   *  array: an Int32Array this size would get an off-heap backing store, allocated for every connection. */
+  h: number[] = new Array<number>(INITIAL_HEADERS * HSLOT).fill(0);
   kind = new Uint8Array(INITIAL_HEADERS);
   /** True when every line ended with CRLF (the head may then be forwarded byte for byte). */
   canonical = true;
@@ -68,8 +69,7 @@ export class HttpHead {
   grow(n: number): void {
     if (n < this.kind.length) return;
     const cap = Math.min(MAX_HEADERS, this.kind.length * 2);
-    const h = new Int32Array(cap * HSLOT);
-    h.set(this.h);
+    const h = this.h.concat(new Array<number>((cap - this.kind.length) * HSLOT).fill(0));
     const kind = new Uint8Array(cap);
     kind.set(this.kind);
     this.h = h;

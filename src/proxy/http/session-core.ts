@@ -277,14 +277,27 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
     if (pipelined) this.feedHead(pipelined);
   }
 
-  /** Ends the client connection after pending writes. */
-  closeClient(): void {
+  /**
+   * Ends the client connection after pending writes. `done`: the client is finished (it sent FIN, or asked to close
+   * and all it sent was read) and our answer is in the kernel: close at once like haproxy (shutdown + close) — the
+   * kernel still delivers the response and our FIN; only the lingering wait for the client's FIN is skipped.
+   */
+  closeClient(done = false): void {
     if (this.state === ST_CLOSED) return;
     this.state = ST_CLOSED;
+    if (done && this.heldBytes === 0 && !this.sock.writing) return this.sock.destroy();
     this.closedAt = performance.now();
     this.sock.end();
     // A client that never reads its side must not hold the connection forever (checked by the deadline timer).
     this.arm();
+  }
+
+  /** The client will not send anything more on this connection: it sent FIN, or asked to close (RFC 9112 §9.6:
+   *  no further request after `Connection: close`; HTTP/1.0 without keep-alive) and its request is fully read. */
+  clientDone(): boolean {
+    if (this.clientFin) return true;
+    const h = this.parser.head;
+    return this.reqDone && (h.minor === 1 ? h.connClose : !h.connKeepAlive);
   }
 
   /** Aborts the whole session: server side dropped, client destroyed. */

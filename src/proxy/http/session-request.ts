@@ -117,9 +117,11 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.upgrade = head.connUpgrade && head.upgrade;
     this.connectMethod = head.method === 'CONNECT';
     this.tunnelAfter = sec.options.httpTunnel || bsec.options.httpTunnel;
+    const forwardfor = bsec.options.forwardfor ?? sec.options.forwardfor;
     this.edits = requestEdits(head, {
       serverClose: this.mode !== 'keep-alive', upgrade: this.upgrade || this.connectMethod,
-      forwardfor: bsec.options.forwardfor ?? sec.options.forwardfor, clientIp: this.sample.srcIp,
+      // The peer address costs a getpeername(): only read when a header will carry it.
+      forwardfor, clientIp: forwardfor ? this.sample.srcIp : '',
       cookie: bsec.cookie, servers: be.servers, persist: bsec.options.persist,
     });
     this.facts.cookieReq = cookieFlag(this.edits.cookieStatus);

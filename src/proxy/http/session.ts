@@ -237,7 +237,7 @@ export class HttpSession extends RequestSide {
     this.cliPausedByServer = false;
     this.finishTxn(now);
     if (this.clientKeep && !this.clientFin) this.nextRequest(now);
-    else this.closeClient();
+    else this.closeClient(this.clientDone());
   }
 
 

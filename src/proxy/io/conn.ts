@@ -23,6 +23,8 @@ export interface Conn {
   readonly paused: boolean;
   /** A write is still queued in user space: wait for onDrain before writing more. */
   readonly needDrain: boolean;
+  /** Bytes written but not yet handed to the kernel (a destroy() now would drop them). */
+  readonly writing: boolean;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;

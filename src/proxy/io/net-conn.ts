@@ -30,6 +30,9 @@ export class NetConn implements Conn {
   get needDrain(): boolean {
     return this.sock.writableNeedDrain;
   }
+  get writing(): boolean {
+    return this.sock.writableLength > 0;
+  }
   get remoteAddress(): string {
     return this.sock.remoteAddress ?? '';
   }

@@ -4,7 +4,7 @@
 // undocumented-but-allowlisted process.binding() surface (unchanged from Node 12 to 24): everything is feature-tested
 // at load and the data plane falls back to net.Socket (net-conn.ts) when anything is missing, under
 // --pending-deprecation, or with HAPAIR_SOCKETS=net.
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import util from 'node:util';
 import type { Attempt, DialTarget } from '../backend/connect.js';
@@ -148,6 +148,10 @@ export class RawConn implements Conn {
   constructor(private readonly handle: TcpHandle) {
     handle[OWNER] = this;
     handle.onread = onRead;
+  }
+
+  get writing(): boolean {
+    return this.inflight > 0;
   }
 
   get remoteAddress(): string {
@@ -325,7 +329,8 @@ export function rawDial(target: DialTarget, timeoutMs: number | undefined, signa
   req.address = target.host;
   req.port = target.port;
   req.dial = d;
-  const err = net.isIPv6(target.host) ? handle.connect6(req, target.host, target.port) : handle.connect(req, target.host, target.port);
+  // Callers pass IP literals (net-conn.ts dialConn): a colon means IPv6.
+  const err = target.host.includes(':') ? handle.connect6(req, target.host, target.port) : handle.connect(req, target.host, target.port);
   if (err !== 0) return settle(d, { ok: false, timedOut: false, aborted: false, error: errName(err) });
   if (timeoutMs !== undefined && timeoutMs > 0) d.timer = setTimeout(onDialTimeout, timeoutMs, d);
   if (signal) {
