@@ -91,9 +91,11 @@ test.serial('hostile adverts are dropped and counted by reason; the pair keeps i
   }
   await new Promise((r) => setTimeout(r, 1500));
 
+  // Exit status 1: no proxy runs on these nodes; the VRRP section is what this test reads.
   const res = await runCli(['status', '--run-dir', path.join(lo.dir, 'run'), '--json']);
-  t.is(res.code, 0, res.stderr);
+  t.is(res.code, 1, res.stderr);
   const st = (JSON.parse(res.stdout) as { vrrp: VrrpStatus }).vrrp;
+  t.is((st as { error?: string }).error, undefined);
   const inst = st.instances[0]!;
   const counted = Object.fromEntries(HOSTILE.map((h) => [h.what, h.unmatched ? st.unmatched?.eth0?.[h.reason] : inst.counters.rejected[h.reason]]));
   t.deepEqual(counted, Object.fromEntries(HOSTILE.map((h) => [h.what, 1])), `counters: ${JSON.stringify(inst.counters.rejected)} unmatched: ${JSON.stringify(st.unmatched)}`);
