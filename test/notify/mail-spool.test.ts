@@ -97,6 +97,8 @@ test('alerts older than alert_max_age are given up, not sent', async (t) => {
   const srv = await SmtpServerProc.start({ port, maildir: tmpDir() });
   t.teardown(() => srv.stop());
   await until(() => sink.lines.some((l) => l.event === 'alert-expired'), 10_000, 'expiry');
+  // The expiry is logged before the record moves to failed/: wait for the move instead of racing it.
+  await until(() => files(path.join(cfg.global.mail.spoolDir, 'failed')).length > 0, 5000, 'record in failed/');
   t.is(srv.received.length, 0);
   t.is(files(path.join(cfg.global.mail.spoolDir, 'failed')).length, 1);
 });
