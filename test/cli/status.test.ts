@@ -73,7 +73,7 @@ test('hapair proxy: servers with state and check detail, DRAIN after a runtime c
   t.like(json.proxy.backends[0]!.servers[0], { weight: 0, sessions: { cur: 0, limit: 10 }, check: { status: 'L4OK' } });
 
   await px.stop();
-  const gone = await runCli(['status', '--run-dir', runDir]);
+  const gone = await runCli(['status', '--run-dir', runDir, '--proxy-config', px.cfgPath]);
   t.is(gone.code, 1);
   t.regex(gone.stdout, /^PROXY: .*proxy\.sock: proxy not running \(no stats socket\)$/m);
 });

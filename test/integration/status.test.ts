@@ -29,16 +29,17 @@ test.serial('hapair status shows the VRRP instance, the proxy backends and alert
   const dir = tmpDir('hapair-status-');
   const runDir = path.join(dir, 'run');
   const spool = path.join(dir, 'spool');
+  const pxCfg = path.join(dir, 'haproxy.cfg');
   const status = async (): Promise<{ code: number | null; text: string }> => {
-    const r = await runCli(['status', '--run-dir', runDir], { env: { HAPAIR_RUN_DIR: '/nonexistent' } });
+    // --proxy-config (no stats socket line -> <run-dir>/proxy.sock) keeps the test off a host's /etc/hapair/haproxy.cfg.
+    const r = await runCli(['status', '--run-dir', runDir, '--proxy-config', pxCfg], { env: { HAPAIR_RUN_DIR: '/nonexistent' } });
     return { code: r.code, text: r.stdout };
   };
-  const statusJson = async (): Promise<StatusJson> => JSON.parse((await runCli(['status', '--run-dir', runDir, '--json'])).stdout) as StatusJson;
+  const statusJson = async (): Promise<StatusJson> => JSON.parse((await runCli(['status', '--run-dir', runDir, '--proxy-config', pxCfg, '--json'])).stdout) as StatusJson;
 
   // A backend server that answers TCP inside the node, and one that does not.
   // (Health checks close with a reset: the listener ignores socket errors.)
   lab.spawn('a', [process.execPath, '-e', "require('net').createServer((s) => { s.on('error', () => {}); s.end(); }).listen(8081, '127.0.0.1')"], { stdio: 'ignore' });
-  const pxCfg = path.join(dir, 'haproxy.cfg');
   fs.writeFileSync(pxCfg, ['defaults', '    mode tcp', '    timeout connect 1s', '    timeout client 5s', '    timeout server 5s',
     'frontend fe', '    bind 198.18.0.11:8080', '    default_backend app',
     'backend app', '    server w1 127.0.0.1:8081 check inter 200 fall 1 rise 1', '    server w2 127.0.0.1:8082 check inter 200 fall 1 rise 1', ''].join('\n'));
