@@ -88,6 +88,8 @@ export class TcpSession implements StreamHandle, Session, ConnEvents, AssignRequ
   private route(): void {
     const fe = this.fe;
     const s = this.sock;
+    // The tcplog line names the client after the connection is gone: read the peer address while it is open.
+    if (fe.log) void s.remoteAddress;
     // Without use_backend rules nothing is read from the connection (getpeername/getsockname are system calls).
     const name = fe.router.route(fe.router.static ? NO_SAMPLE : tcpSample(s.remoteAddress, s.remotePort, s.localAddress, s.localPort));
     const be = name === undefined ? undefined : fe.deps.backend(name);
