@@ -1,6 +1,7 @@
 // `hapair proxy` lifecycle: load (refuse a bad config with file:line, nothing started), start the data plane and
 // the control plane, pid file, then signals: SIGHUP reload in place (a broken config is rejected and the old one
 // keeps serving), SIGUSR1 soft stop (stop accepting, drain, exit), SIGTERM/SIGINT fast stop.
+import './heap.js'; // first: heap settings before the rest of the proxy loads
 import fs from 'node:fs';
 import path from 'node:path';
 import cluster from 'node:cluster';

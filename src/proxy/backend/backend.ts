@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/clock.js';
 import { createBalancer, isStaticAlgo, lbGroup, type Balancer } from '../balancer/index.js';
+import { PickRequest } from './pick-request.js';
 import { inLb } from '../balancer/group.js';
 import type { AssignRequest, AssignResult, BackendView, ProxySection, StreamHandle, TrafficCounters } from '../types.js';
 import { connectBackend, connectWith, type ConnectOptions, type ConnectOptionsOf, type ConnectResult, type ConnectResultOf, type Dialer } from './connect.js';
@@ -45,7 +46,7 @@ export class Backend implements BackendView, ServerHost {
   /** Backend has at least one usable server (for its last-change time). */
   #up = true;
   /** Reused balancer input (one per backend: picks are synchronous). */
-  readonly #pickIn: { clientIp?: string; uri?: string; header?: (name: string) => string | undefined; avoid?: Server } = {};
+  readonly #pickIn = new PickRequest();
 
   constructor(section: ProxySection, fullconn: number, deps: BackendDeps) {
     this.name = section.name;
@@ -226,12 +227,10 @@ export class Backend implements BackendView, ServerHost {
     if (this.#queue.length > 0 && this.#balancer.fifoWhenQueued) return this.#enqueue(p, undefined);
     const avoid = req.avoid === undefined ? undefined : this.servers.find((x) => x.name === req.avoid);
     const pin = this.#pickIn;
-    pin.clientIp = req.clientIp;
-    pin.uri = req.uri;
-    pin.header = req.header;
+    pin.req = req;
     pin.avoid = avoid;
     const s = this.#balancer.pick(pin) as Server | undefined;
-    pin.header = undefined;
+    pin.req = undefined;
     pin.avoid = undefined;
     if (!s) return this.#enqueue(p, undefined);
     s.counters.lbtot++;

@@ -250,8 +250,10 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     if (n > 0 && this.conn) {
       const part = n === chunk.length ? chunk : chunk.subarray(0, n);
       this.facts.srvBytesIn += n;
-      if (this.conn.socket.write(part)) this.lastServer = this.lastClient;
-      else {
+      if (this.conn.socket.write(part)) {
+        this.lastServer = this.lastClient;
+        if (part === chunk && !this.conn.socket.writing) this.sock.release(chunk); // forwarded whole and written
+      } else {
         this.sock.pause();
         this.cliPausedByServer = true;
       }

@@ -138,7 +138,10 @@ export class HttpSession extends RequestSide {
     this.facts.srvBytesOut += n;
     if (n > 0) {
       this.facts.bytesOut += n;
-      if (!this.sock.write(n === chunk.length ? chunk : chunk.subarray(0, n))) this.pauseServer();
+      if (n < chunk.length) {
+        if (!this.sock.write(chunk.subarray(0, n))) this.pauseServer();
+      } else if (!this.sock.write(chunk)) this.pauseServer();
+      else if (!this.sock.writing) c.socket.release(chunk); // forwarded whole and written: its memory may be reused
     }
     if (n < chunk.length) this.serverKeep = false;
     if (this.respLeft === 0) this.responseDone();

@@ -2,7 +2,7 @@
 // implementation carries it — libuv TCP handles driven directly (raw.ts, the fast path) or net.Socket (net-conn.ts,
 // the fallback and unix sockets). Events go to one receiver object (no EventEmitter, no closures per connection).
 
-/** What a connection reports. `onData` gets a Buffer the receiver may keep. */
+/** What a connection reports. `onData` gets a Buffer the receiver may keep (unless it calls Conn.release). */
 export interface ConnEvents {
   onData(chunk: Buffer): void;
   /** The peer sent FIN; reading has stopped. The connection stays writable (half-close). */
@@ -29,6 +29,11 @@ export interface Conn {
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
+  /**
+   * The receiver is done with `chunk`, a whole chunk this connection delivered: nothing references it any more (it
+   * was written on synchronously, see `writing`). The connection may read into its memory again. Optional hint.
+   */
+  release(chunk: Buffer): void;
   /** Sends bytes; false = queued (backpressure: wait for onDrain). Writes after end()/destroy() are dropped. */
   write(chunk: Buffer): boolean;
   /** Several buffers in one system call (writev). */

@@ -54,6 +54,10 @@ export class NetConn implements Conn {
     return this.closedForWrites || this.sock.write(chunk);
   }
 
+  release(): void {
+    // net.Socket allocates a buffer per read: nothing to reuse.
+  }
+
   writev(chunks: Buffer[]): boolean {
     if (this.closedForWrites) return true;
     const s = this.sock;

@@ -12,7 +12,9 @@ import { NO_EVENTS, type Conn, type ConnEvents } from './conn.js';
 
 /** The TCPWrap methods we call (src/tcp_wrap.cc, src/stream_base.cc). */
 interface TcpHandle {
-  onread: (this: TcpHandle, ab: ArrayBuffer | undefined) => void;
+  /** With a user buffer: the bytes are in it; returning a Buffer makes it the next read buffer. */
+  onread: (this: TcpHandle) => Buffer | undefined;
+  useUserBuffer(buf: Buffer): void;
   readStart(): number;
   readStop(): number;
   writeBuffer(req: WriteReq, buf: Uint8Array): number;
@@ -68,7 +70,7 @@ function load(): Binding | undefined {
     if (!keys.every((k) => typeof k === 'number')) return undefined;
     if (util.getSystemErrorName(UV_EOF) !== 'EOF') return undefined;
     const proto = TCP.prototype as unknown as Record<string, unknown>;
-    const methods = ['readStart', 'readStop', 'writeBuffer', 'writev', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'getpeername', 'getsockname', 'connect', 'connect6'];
+    const methods = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writev', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'getpeername', 'getsockname', 'connect', 'connect6'];
     if (!methods.every((m) => typeof proto[m] === 'function')) return undefined;
     return {
       TCP, TCPConnectWrap: tcp.TCPConnectWrap as Binding['TCPConnectWrap'], WriteWrap: sw.WriteWrap as Binding['WriteWrap'],
@@ -104,15 +106,26 @@ function takeReq(h: TcpHandle): WriteReq {
   return r;
 }
 
-function onRead(this: TcpHandle, ab: ArrayBuffer | undefined): void {
+/**
+ * Read buffers. Every connection reads into one shared 64 KiB buffer and small reads are copied out into pooled
+ * slices (no malloc + ArrayBuffer per read as Node's default allocator does). A read of BULK bytes or more moves the
+ * connection to its own 64 KiB buffer, handed to the receiver as is; if the receiver forwards it synchronously and
+ * says so (Conn.release) the buffer is read into again, else the connection takes a fresh one. Bulk transfers then
+ * run without allocations, and without tens of MiB of read buffers waiting for the garbage collector.
+ */
+const READ_SIZE = 65536;
+const BULK = 16384;
+const SHARED = Buffer.allocUnsafeSlow(READ_SIZE);
+
+function onRead(this: TcpHandle): Buffer | undefined {
   const c = this[OWNER];
-  if (!c || c.destroyed) return;
-  const st = B!.state;
-  const n = st[B!.kRead]!;
-  if (n > 0) return c.events.onData(Buffer.from(ab!, st[B!.kOffset]!, n));
-  if (n === 0) return;
-  if (n === UV_EOF) return c.eof();
-  c.fail(n);
+  if (!c || c.destroyed) return undefined;
+  const n = B!.state[B!.kRead]!;
+  if (n > 0) return c.data(n);
+  if (n === 0) return undefined;
+  if (n === UV_EOF) c.eof();
+  else c.fail(n);
+  return undefined;
 }
 
 function onWriteDone(this: WriteReq, status: number): void {
@@ -144,10 +157,34 @@ export class RawConn implements Conn {
   private shut = false;
   private peer: SockAddr | undefined;
   private self: SockAddr | undefined;
+  /** This connection's own read buffer (after a bulk read), and whether the receiver gave the last one back. */
+  private own: Buffer | undefined;
+  private released = false;
 
   constructor(private readonly handle: TcpHandle) {
     handle[OWNER] = this;
     handle.onread = onRead;
+    handle.useUserBuffer(SHARED);
+  }
+
+  /** @internal `n` bytes arrived in the current read buffer; returns the next read buffer if it changes. */
+  data(n: number): Buffer | undefined {
+    const own = this.own;
+    if (own === undefined) {
+      const chunk = Buffer.allocUnsafe(n);
+      SHARED.copy(chunk, 0, 0, n);
+      if (n >= BULK) this.own = Buffer.allocUnsafeSlow(READ_SIZE);
+      this.events.onData(chunk);
+      return this.own;
+    }
+    this.released = false;
+    this.events.onData(n === READ_SIZE ? own : own.subarray(0, n));
+    if (this.released || this.destroyed) return undefined;
+    return (this.own = Buffer.allocUnsafeSlow(READ_SIZE));
+  }
+
+  release(chunk: Buffer): void {
+    if (this.own !== undefined && chunk.buffer === this.own.buffer) this.released = true;
   }
 
   get writing(): boolean {

@@ -60,16 +60,23 @@ export class Tunnel {
     this.bytesUp += chunk.length;
     const now = performance.now();
     this.lastClient = now;
-    if (this.server.write(chunk)) this.lastServer = now;
-    else this.client.pause();
+    if (!this.server.write(chunk)) this.client.pause();
+    else {
+      this.lastServer = now;
+      // Written whole: the client connection may read into this memory again (early bytes are not its buffers).
+      if (!this.server.writing) this.client.release(chunk);
+    }
   }
 
   serverData(chunk: Buffer): void {
     this.bytesDown += chunk.length;
     const now = performance.now();
     this.lastServer = now;
-    if (this.client.write(chunk)) this.lastClient = now;
-    else this.server.pause();
+    if (!this.client.write(chunk)) this.server.pause();
+    else {
+      this.lastClient = now;
+      if (!this.client.writing) this.server.release(chunk);
+    }
   }
 
   clientDrain(): void {

@@ -202,6 +202,32 @@ for (const impl of impls) {
   });
 }
 
+test('raw: bulk reads: kept chunks stay intact, released read buffers are read into again', async (t) => {
+  const impl = impls[0]!;
+  const payload = crypto.randomBytes(2 * 1024 * 1024);
+  for (const release of [false, true]) {
+    const p = await pair(impl);
+    t.teardown(p.close);
+    const copies: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    if (release) {
+      // A receiver that forwards synchronously: copies (stands for the write) and gives each chunk back.
+      p.client.onData = (c: Buffer): void => {
+        copies.push(Buffer.from(c));
+        buffers.add(c.buffer);
+        p.client.conn.release(c);
+      };
+    }
+    p.server.conn.write(payload);
+    p.server.conn.end();
+    await p.client.until(() => (release ? copies.reduce((n, c) => n + c.length, 0) : p.client.data.length) === payload.length, 'payload', 10_000);
+    const got = release ? Buffer.concat(copies) : p.client.data;
+    t.true(got.equals(payload), `release=${release}: bytes intact`);
+    if (release) t.true(buffers.size <= 4, `${buffers.size} distinct read buffers for ${copies.length} reads`);
+    else t.true(new Set(p.client.chunks.map((c) => c.buffer)).size > 2, 'kept chunks each have their own memory');
+  }
+});
+
 test('proxy with HAPAIR_SOCKETS=net: net.Socket data plane, same answers', async (t) => {
   const peer = await startHttpBackend('s1');
   t.teardown(() => peer.close());
