@@ -60,6 +60,8 @@ export class Deliverer {
   private probeTimer?: TimerHandle;
   private pollTimer?: TimerHandle;
   private closed = false;
+  /** Passes start on their own only after start() (the daemon); the CLI drives them with deliverAllOnce. */
+  private started = false;
   private memSeq = 0;
   private readonly running = new Set<Promise<unknown>>();
   delivered = 0;
@@ -78,6 +80,7 @@ export class Deliverer {
 
   /** Starts periodic rescans and delivers whatever a previous run left in the spool. */
   start(): void {
+    this.started = true;
     void this.kickAll();
     this.schedulePoll();
   }
@@ -111,7 +114,8 @@ export class Deliverer {
 
   /** Starts a delivery pass for `addr` unless one is running (then it re-runs after) or it is backing off. */
   kick(addr: string, force = false): void {
-    if (this.closed) return;
+    // Before start() a second, concurrent pass next to deliverAllOnce's would send a memory alert twice.
+    if (this.closed || !this.started) return;
     const q = this.state(addr);
     if (q.running) {
       q.again = true;

@@ -81,9 +81,15 @@ export async function tryLock(file: string): Promise<Lock | null> {
       const body = JSON.stringify({ pid: process.pid, boot: bootId(), at: Date.now(), token: Math.random().toString(36).slice(2) } satisfies LockInfo);
       try {
         await fh.writeFile(body);
-      } finally {
-        await fh.close();
+      } catch (err) {
+        // Full disk (ENOSPC): an empty lock file left behind would read as "held" for 5 s and stall every
+        // later attempt (the alert that must still go out directly included), so remove it.
+        await fh.close().catch(() => undefined);
+        await fsp.unlink(file).catch(() => undefined);
+        held.delete(file);
+        throw err;
       }
+      await fh.close();
       return {
         file,
         refresh: async () => {

@@ -7,7 +7,7 @@ import { isValidAddress } from './address.js';
 import { transitionAlert } from './compose.js';
 import { Deliverer, type PassResult } from './deliverer.js';
 import { defaultFrom, hostFacts } from './host.js';
-import { loadMailSecrets } from './secrets.js';
+import { loadMailSecrets, type MailSecrets } from './secrets.js';
 import { Spool } from './spool.js';
 import { createMailTransport, probeRelay } from './transport.js';
 import type { TransitionEvent } from './types.js';
@@ -65,6 +65,8 @@ export function cliAlert(config: KeepalivedConfig, target: { kind: 'INSTANCE' | 
 export interface FlushReport {
   readonly spooledId?: string;
   readonly spoolError?: string;
+  /** The credentials (password file/env, CA file) could not be read: nothing was sent, spooled alerts stay. */
+  readonly credentialsError?: string;
   readonly results: Readonly<Record<string, PassResult>>;
   readonly delivered: number;
   readonly pending: number; // still in the spool after the attempt
@@ -73,10 +75,32 @@ export interface FlushReport {
 /**
  * Spools `msg` (when given) and delivers everything pending in the spool, bounded by `waitMs`. The queues'
  * lock files keep this safe next to a running daemon: a queue the daemon is delivering is skipped ('busy').
+ * The alert is spooled BEFORE the credentials are read: a password file this user cannot read (keepalived's
+ * script_user, a rotated file) must not cost the alert; the daemon or a later run delivers it. Throws ESMTP
+ * only when the alert could be neither spooled nor sent.
  */
 export async function spoolAndFlush(config: KeepalivedConfig, msg: AlertMessage | undefined, opts: { waitMs: number; logger: Logger; hostname?: string; env?: NodeJS.ProcessEnv }): Promise<FlushReport> {
   const mail = config.global.mail;
-  const secrets = loadMailSecrets(mail, opts.env);
+  const spool = new Spool(mail.spoolDir);
+  let spooledId: string | undefined;
+  let spoolError: string | undefined;
+  let spoolReady = false;
+  try {
+    await spool.init();
+    spoolReady = true;
+    if (msg) spooledId = await spool.enqueue(msg, msg.to);
+  } catch (err) {
+    spoolError = err instanceof Error ? err.message : String(err);
+  }
+  const pendingNow = async () => (!spoolReady ? 0 : (await spool.stats().catch(() => undefined))?.pending ?? 0);
+  let secrets: MailSecrets;
+  try {
+    secrets = loadMailSecrets(mail, opts.env);
+  } catch (err) {
+    if (msg && spooledId === undefined) throw err; // neither spooled nor sendable: the caller reports it
+    const credentialsError = err instanceof Error ? err.message : String(err);
+    return { ...(spooledId ? { spooledId } : {}), ...(spoolError ? { spoolError } : {}), credentialsError, results: {}, delivered: 0, pending: await pendingNow() };
+  }
   const transport = createMailTransport(mail, secrets, { pool: true, ...(opts.hostname ? { hostname: opts.hostname } : {}) });
   const server = mail.smtpServer!;
   const deliverer = new Deliverer(transport.send, {
@@ -85,21 +109,11 @@ export async function spoolAndFlush(config: KeepalivedConfig, msg: AlertMessage 
     maxAgeSec: mail.maxAgeSec,
     probe: () => probeRelay(server.host, server.port, 2_000),
   });
-  const spool = new Spool(mail.spoolDir);
-  let spooledId: string | undefined;
-  let spoolError: string | undefined;
-  try {
-    await spool.init();
-    deliverer.attachSpool(spool);
-    if (msg) spooledId = await spool.enqueue(msg, msg.to);
-  } catch (err) {
-    spoolError = err instanceof Error ? err.message : String(err);
-    if (msg) deliverer.enqueueMemory(msg);
-  }
+  if (spoolReady) deliverer.attachSpool(spool); // earlier runs' leftovers go out too
+  if (msg && spooledId === undefined) deliverer.enqueueMemory(msg); // full/read-only spool: still sent directly
   const deadline = realClock.now() + opts.waitMs;
   const results = await deliverer.deliverAllOnce(deadline);
   await deliverer.close(0);
   transport.close();
-  const pending = spoolError ? 0 : (await spool.stats().catch(() => undefined))?.pending ?? 0;
-  return { ...(spooledId ? { spooledId } : {}), ...(spoolError ? { spoolError } : {}), results, delivered: deliverer.delivered, pending };
+  return { ...(spooledId ? { spooledId } : {}), ...(spoolError ? { spoolError } : {}), results, delivered: deliverer.delivered, pending: await pendingNow() };
 }

@@ -177,3 +177,44 @@ test('mail-test: unreadable password file is a clear error naming file:line', as
   t.is(r.code, 1);
   t.regex(r.stderr, /keepalived\.conf:\d+: smtp_auth_password_file \/nonexistent\/hapair-pw: cannot read \(ENOENT\)/);
 });
+
+test('notify-mail with an unreadable password file: the alert is spooled anyway, exit 1 names file:line; fixed -> delivered', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir(), auth: { user: 'alert', pass: 'right' } });
+  t.teardown(() => srv.stop());
+  const { file, dir, spool } = kaConf(srv.port, ['smtp_auth_user alert', 'smtp_auth_password_file PWFILE']);
+  const pw = path.join(dir, 'pw');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('PWFILE', pw));
+  const r = await runCli(['notify-mail', 'fault', '-f', file]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /alert \d+ spooled/);
+  t.regex(r.stderr, /CANNOT DELIVER NOW: .*keepalived\.conf:\d+: cannot read smtp_auth_password_file .*ENOENT.*; 1 alert\(s\) stay spooled/);
+  t.is(fs.readdirSync(path.join(spool, 'msg')).length, 1, 'the alert is on disk');
+  fs.writeFileSync(pw, 'right\n', { mode: 0o600 });
+  const flush = await runCli(['notify-mail', '--flush', '-f', file]);
+  t.is(flush.code, 0, flush.stderr);
+  const [m] = await srv.waitForMessages(1);
+  t.is((await parseReceived(m!)).subject, '[LB_CLI] VRRP Instance VI_1 - Entering FAULT state');
+});
+
+test('notify-mail --instance NAME picks that instance among several; --help and bad usage', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir() });
+  t.teardown(() => srv.stop());
+  const { file } = kaConf(srv.port, [], ['VI_1', 'VI_2']);
+  const r = await runCli(['notify-mail', 'master', '--instance', 'VI_2', '-f', file]);
+  t.is(r.code, 0, r.stderr);
+  const mail = await parseReceived((await srv.waitForMessages(1))[0]!);
+  t.is(mail.subject, '[LB_CLI] VRRP Instance VI_2 - Entering MASTER state');
+  t.true((mail.text ?? '').includes('198.18.1.11/24'), 'VI_2 VIPs, not VI_1');
+  for (const cmd of ['notify-mail', 'mail-test']) {
+    const help = await runCli([cmd, '--help']);
+    t.is(help.code, 0);
+    t.regex(help.stdout, new RegExp(`^usage: hapair ${cmd} `));
+  }
+  const helpText = (await runCli(['notify-mail', '--help'])).stdout;
+  for (const flag of ['master|backup|fault', '--instance NAME', '-f, --config FILE', '--wait SECS', '--flush']) t.true(helpText.includes(flag), flag);
+  t.regex((await runCli(['mail-test', '--help'])).stdout, /connection refused, timeout, TLS\s+failure, authentication failed/);
+  for (const bad of [['notify-mail'], ['notify-mail', 'master', '--wait', '-1', '-f', file], ['notify-mail', 'master', '--bogus'], ['mail-test', '--bogus'], ['mail-test', '-f', file, '--to', 'not an address']]) {
+    const u = await runCli(bad);
+    t.is(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
+  }
+});

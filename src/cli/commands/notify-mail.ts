@@ -24,7 +24,8 @@ ${DEFAULT_KEEPALIVED_CONF}, else /etc/keepalived/keepalived.conf).
   -v, --verbose        JSON log lines of each delivery step on stdout
 
 Example (keepalived.conf):  notify_master "/usr/local/bin/hapair notify-mail master --instance VI_1"
-Exit status: 0 spooled (or delivered), 1 neither spooled nor delivered / config errors, 2 bad usage.`;
+Exit status: 0 spooled (or delivered), 1 neither spooled nor delivered, or credentials unreadable (the alert
+stays spooled) / config errors, 2 bad usage.`;
 
 const STATE_WORDS: Readonly<Record<string, 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'>> = { master: 'MASTER', backup: 'BACKUP', fault: 'FAULT', stop: 'STOP' };
 
@@ -105,6 +106,11 @@ export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stderr.write(`hapair notify-mail: ${s}\n`);
   if (r.spoolError) out(`ALERT NOT SPOOLED: ${r.spoolError}; tried to send it directly`);
   else if (r.spooledId) out(`alert ${r.spooledId} spooled in ${config.global.mail.spoolDir}`);
+  if (r.credentialsError) {
+    // Spooled but not sendable by this user now: exit 1 so the notify log shows it; the alert is not lost.
+    out(`CANNOT DELIVER NOW: ${r.credentialsError}; ${r.pending} alert(s) stay spooled for the daemon or a later run`);
+    return 1;
+  }
   const states = Object.entries(r.results).map(([a, s]) => `${a}: ${s}`).join(', ');
   out(`delivered ${r.delivered}, still pending ${r.pending}${states ? ` (${states})` : ''}`);
   if (msg && r.spoolError && r.delivered === 0) return 1;
