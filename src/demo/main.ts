@@ -13,7 +13,7 @@ import { stepKill, stepRecover, stepStart, type Ctx } from './scenario.js';
 import { stepMails, stepObserve } from './report.js';
 import { Stage } from './stage.js';
 import { DemoProcError, logTail } from './procs.js';
-import { CLIENT, LBS, MAIL, TIMING, VIP, VRID, WEBS, WEB_PORT, SMTP_PORT } from './topology.js';
+import { CLIENT, MAIL, TIMING, VIP, VRID, WEBS, WEB_PORT, SMTP_PORT, demoLbs, type LbSpec } from './topology.js';
 
 /** Once stdout is gone (`npm run demo | head`), writes are dropped: the demo still cleans up behind itself. */
 let stdoutGone = false;
@@ -70,12 +70,12 @@ function pauser(interactive: boolean): () => Promise<void> {
     });
 }
 
-function header(say: Narrator): void {
-  const [lb1, lb2] = LBS;
+function header(say: Narrator, lbs: readonly LbSpec[]): void {
+  const [lb1, lb2] = lbs;
   const w = lb2!.weightedScript;
   say.header('hapair demo: two load balancers, one virtual IP, end to end', [
     ['VIP', `${VIP}  (VRRPv${TIMING.version}, virtual_router_id ${VRID}, advert every ${TIMING.advertIntSec} s)`],
-    ['lb1', `${lb1!.ip}  hapair proxy + hapair vrrp, priority ${lb1!.priority}, nopreempt`],
+    ['lb1', `${lb1!.ip}  hapair proxy + hapair vrrp, priority ${lb1!.priority}, ${lb1!.nopreempt ? 'nopreempt' : 'NO nopreempt (--preempt: it will take the VIP back)'}`],
     ['lb2', `${lb2!.ip}  hapair proxy + hapair vrrp, priority ${lb2!.priority}${w ? ` (${w.weight > 0 ? '+' : ''}${w.weight} from script ${w.name})` : ''}`],
     ['health', `'hapair proxy-alive' every ${TIMING.checkIntervalSec} s, fall ${TIMING.checkFall} / rise ${TIMING.checkRise}, no weight: failure = FAULT`],
     ['others', `${WEBS.map((x) => `${x.name} ${x.ip}:${WEB_PORT}`).join(', ')}; client ${CLIENT.ip}; mail ${MAIL.ip}:${SMTP_PORT}`],
@@ -114,18 +114,19 @@ async function cleanup(say: Narrator, stage: Stage | undefined, result: DemoResu
 
 async function run(opts: DemoOptions): Promise<number> {
   const say = new Narrator(out, STEPS);
-  const result: DemoResult = { emails: [] };
+  const lbs = demoLbs(opts.preempt);
+  const result: DemoResult = { emails: [], expectTakeback: opts.preempt };
   live.keepLogs = opts.keepLogs;
   live.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-demo-'));
   for (const sig of CLEANUP_SIGNALS) process.on(sig, onSignal);
   process.on('exit', cleanupSync);
   process.stdout.on('error', onStdoutError);
-  header(say);
+  header(say, lbs);
   let stage: Stage | undefined;
   try {
-    stage = await Stage.build(live.dir, (lab) => (live.lab = lab));
+    stage = await Stage.build(live.dir, (lab) => (live.lab = lab), lbs);
     say.line();
-    say.event(`lab ${stage.lab.base}: ${stage.lab.namespaces().length} network namespaces (switch, ${[...LBS, ...WEBS, MAIL, CLIENT].map((h) => h.name).join(', ')})`);
+    say.event(`lab ${stage.lab.base}: ${stage.lab.namespaces().length} network namespaces (switch, ${[...lbs, ...WEBS, MAIL, CLIENT].map((h) => h.name).join(', ')})`);
     const ctx: Ctx = { stage, say, result, pause: pauser(!opts.ci) };
     for (const step of [stepStart, stepKill, stepRecover, stepMails, stepObserve]) await step(ctx);
   } catch (err) {
@@ -141,7 +142,7 @@ async function run(opts: DemoOptions): Promise<number> {
   say.line();
   say.line(
     `Result: ${v.pass ? 'PASS' : 'FAIL'}  VIP ${result.vipFirstOn ?? '?'} -> ${result.vipMovedTo ?? '?'}, client outage ${result.outageMs === undefined ? '?' : fmtMs(result.outageMs)}` +
-      ` (bound ${result.boundMs === undefined ? '?' : fmtMs(result.boundMs)}), ${result.emails.length} alert mails, ${result.takeback === undefined ? 'takeback ?' : result.takeback ? 'TAKEBACK' : 'no takeback'}` +
+      ` (bound ${result.boundMs === undefined ? '?' : fmtMs(result.boundMs)}), ${result.emails.length} alert mails, ${result.takeback === undefined ? 'takeback ?' : result.takeback ? (result.expectTakeback ? 'takeback (expected: lb1 without nopreempt)' : 'TAKEBACK') : 'no takeback'}` +
       `, ${result.namespacesLeft ?? '?'} namespaces left  (${(result.durationMs / 1000).toFixed(1)} s)`,
   );
   for (const f of v.failures) say.line(`  - ${f}`);

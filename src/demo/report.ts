@@ -4,7 +4,7 @@ import { subjectNode } from './mail-headers.js';
 import { hasMail, REQUIRED_MAILS, type MailSeen } from './result.js';
 import { parseStatsCsv, summarizeStats } from './stats-summary.js';
 import { CLI_MAIN } from './stage.js';
-import { LBS, RECIPIENT, STATS_PORT, STATS_URI, VIP } from './topology.js';
+import { RECIPIENT, STATS_PORT, STATS_URI, VIP } from './topology.js';
 
 /** How long the mails of the timeline may take to arrive (the daemons deliver within seconds). */
 const MAIL_WAIT_MS = 10_000;
@@ -41,11 +41,11 @@ export async function stepObserve(c: Ctx): Promise<void> {
   say.step('Observe: the stats page and `hapair status` on both nodes');
   const url = `http://${VIP}:${STATS_PORT}${STATS_URI}`;
   say.event(`stats page (inside the lab): ${url}  (through the VIP, so lb2's proxy answers)`);
-  say.detail(`per node: ${LBS.map((lb) => `http://${lb.ip}:${STATS_PORT}${STATS_URI}`).join('  ')}`);
+  say.detail(`per node: ${stage.lbs.map((lb) => `http://${lb.ip}:${STATS_PORT}${STATS_URI}`).join('  ')}`);
   const [csv] = await stage.clientGet(`${url};csv`, 1, true);
   if (csv?.ok) say.detail(`summary from ${url};csv: ${summarizeStats(parseStatsCsv(String(csv.body)), new Set(['stats']))}`);
   else say.detail(`stats page not reachable: ${String(csv?.err ?? csv?.status ?? 'no answer')}`);
-  for (const lb of LBS) {
+  for (const lb of stage.lbs) {
     const f = stage.files[lb.name];
     const r = await stage.run(lb.name, [process.execPath, CLI_MAIN, 'status', '--run-dir', f.runDir, '--proxy-config', f.haproxyCfg]);
     say.event(`hapair status on ${lb.name}:`);

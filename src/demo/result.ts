@@ -14,6 +14,8 @@ export interface DemoResult {
   boundMs?: number;
   outagePass?: boolean;
   takeback?: boolean;
+  /** `--preempt`: lb1 runs without nopreempt, so it must take the VIP back (the check the normal run inverts). */
+  expectTakeback?: boolean;
   emails: MailSeen[];
   namespacesLeft?: number;
   error?: string;
@@ -41,7 +43,9 @@ export function verdict(r: DemoResult): { pass: boolean; failures: string[] } {
     [known(r.vipFirstOn, (v) => v === 'lb1'), `VIP started on ${r.vipFirstOn}, not lb1`, 'not reached: VIP on lb1'],
     [known(r.vipMovedTo, (v) => v === 'lb2'), `VIP on ${r.vipMovedTo} after the failure, not lb2`, 'not reached: failover to lb2'],
     [r.outagePass, `outage ${r.outageMs} ms above the bound ${r.boundMs} ms`, 'not reached: outage measurement'],
-    [known(r.takeback, (v) => !v), 'lb1 took the VIP back (nopreempt)', 'not reached: no-takeback check'],
+    r.expectTakeback
+      ? [known(r.takeback, (v) => v), 'lb1 did not take the VIP back (it runs without nopreempt)', 'not reached: takeback check']
+      : [known(r.takeback, (v) => !v), 'lb1 took the VIP back (nopreempt)', 'not reached: no-takeback check'],
     ...REQUIRED_MAILS.map(([node, state]): Check => [r.error !== undefined && r.emails.length === 0 ? undefined : hasMail(r.emails, node, state), `no ${state} mail from ${node}`, `not reached: ${state} mail from ${node}`]),
     [known(r.namespacesLeft, (n) => n === 0), `${r.namespacesLeft} demo namespaces left behind`, 'namespaces not verified'],
   ];
@@ -59,6 +63,7 @@ export function resultLine(r: DemoResult): string {
     outageMs: r.outageMs ?? null,
     boundMs: r.boundMs ?? null,
     takeback: r.takeback ?? null,
+    expectTakeback: r.expectTakeback ?? false,
     emails: r.emails.map((m) => ({ node: m.node, subject: m.subject })),
     namespacesLeft: r.namespacesLeft ?? null,
     durationMs: r.durationMs ?? null,

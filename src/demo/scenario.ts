@@ -6,7 +6,8 @@ import type { DemoProc, LogLine } from './procs.js';
 import type { Stage } from './stage.js';
 import type { DemoResult } from './result.js';
 import { measureOutage, outageBound, type ProbeSample } from './outage.js';
-import { HTTP_PORT, LBS, TIMING, VIP, type LbName } from './topology.js';
+import { masterDownIntervalMs } from '../vrrp/timers.js';
+import { HTTP_PORT, TIMING, VIP, type LbName } from './topology.js';
 
 const URL = `http://${VIP}:${HTTP_PORT}/`;
 /** Probe: a new request every 15 ms; one stuck on a SYN sent to the old MAC is abandoned after 200 ms. */
@@ -31,8 +32,8 @@ function why(l: LogLine): string {
   return [l.reason, l.detail].filter((x) => typeof x === 'string' && x !== '').join(': ');
 }
 
-function prio(lb: LbName): string {
-  const spec = LBS.find((l) => l.name === lb)!;
+function prio(stage: Stage, lb: LbName): string {
+  const spec = stage.lb(lb);
   return `priority ${spec.priority}${spec.nopreempt ? ', nopreempt' : ''}`;
 }
 
@@ -42,15 +43,15 @@ export async function stepStart(c: Ctx): Promise<void> {
   say.step(`Start: two load balancers, VIP ${VIP} on lb1, the client served through it`);
   await stage.startServices();
   say.event('web1, web2 (HTTP backends) and the mail server are listening');
-  await Promise.all(LBS.map((lb) => stage.startProxy(lb.name)));
-  say.event(`hapair proxy running on lb1 and lb2 (PIDs ${LBS.map((lb) => stage.proxies.get(lb.name)!.pid).join(', ')})`);
+  await Promise.all(stage.lbs.map((lb) => stage.startProxy(lb.name)));
+  say.event(`hapair proxy running on lb1 and lb2 (PIDs ${stage.lbs.map((lb) => stage.proxies.get(lb.name)!.pid).join(', ')})`);
   const v1 = stage.startVrrp('lb1');
-  say.event(`hapair vrrp started on lb1 (${prio('lb1')}), state BACKUP until its master-down timer expires`);
+  say.event(`hapair vrrp started on lb1 (${prio(stage, 'lb1')}), state BACKUP until its master-down timer expires`);
   const m1 = await transition(v1, 'MASTER', 0, 20_000);
   say.event(`lb1 -> MASTER (${why(m1)}), VIP ${VIP} added, gratuitous ARP sent`, timeOf(m1));
   const v2 = stage.startVrrp('lb2');
   const b2 = await transition(v2, 'BACKUP', 0, 15_000);
-  say.event(`lb2 -> BACKUP (${prio('lb2')}; hears lb1's adverts)`, timeOf(b2));
+  say.event(`lb2 -> BACKUP (${prio(stage, 'lb2')}; hears lb1's adverts)`, timeOf(b2));
   const holders = await stage.vipHolders(VIP);
   c.result.vipFirstOn = holders.length === 1 ? holders[0] : holders.join(',') || 'none';
   say.event(`VIP ${VIP} is on: ${holders.join(', ') || 'nobody'} (ip addr in each namespace)`);
@@ -85,7 +86,7 @@ export async function stepKill(c: Ctx): Promise<void> {
   await probe.waitFor((l) => l.event === 'done', 5000, 'probe end');
   const samples = probe.lines.filter((l) => l.event === 'p') as unknown as ProbeSample[];
   const o = measureOutage(samples);
-  const prioNow = typeof t2.priority === 'number' ? t2.priority : LBS[1]!.priority;
+  const prioNow = typeof t2.priority === 'number' ? t2.priority : stage.lb('lb2').priority;
   const b = outageBound({ fall: TIMING.checkFall, intervalSec: TIMING.checkIntervalSec, version: TIMING.version, priority: prioNow, advertIntMs: TIMING.advertIntSec * 1000 });
   const holders = await stage.vipHolders(VIP);
   c.result.vipMovedTo = holders.length === 1 ? holders[0] : holders.join(',') || 'none';
@@ -106,26 +107,39 @@ export async function stepKill(c: Ctx): Promise<void> {
   await c.pause();
 }
 
-/** Step c: the proxy comes back; lb1 leaves FAULT as BACKUP and, with nopreempt, leaves the VIP on lb2. */
+/** Sampling period of the VIP holder after lb1's recovery. */
+const HOLDER_EVERY_MS = 500;
+
+/**
+ * Step c: the proxy comes back; lb1 leaves FAULT as BACKUP. With nopreempt it accepts lb2's lower-priority adverts
+ * and the VIP stays; without (`--preempt`) it discards them and takes over when its Master_Down_Interval expires.
+ * The VIP is watched for that interval plus 1.5 s, so a takeback would be seen (the check can fail).
+ */
 export async function stepRecover(c: Ctx): Promise<void> {
   const { stage, say } = c;
-  say.step("Recovery: lb1's proxy restarted; the VIP stays on lb2 (nopreempt, no second outage)");
+  const lb1 = stage.lb('lb1');
+  say.step(lb1.nopreempt
+    ? "Recovery: lb1's proxy restarted; the VIP stays on lb2 (nopreempt, no second outage)"
+    : "Recovery: lb1's proxy restarted; WITHOUT nopreempt lb1 takes the VIP back (a second move)");
   const v1 = stage.vrrpOf('lb1');
   const mark = v1.lines.length;
   const p = await stage.startProxy('lb1', '-restarted');
   say.event(`lb1's proxy restarted (PID ${p.pid})`);
   const b1 = await transition(v1, 'BACKUP', mark, 15_000);
-  say.event(`lb1 -> BACKUP (${String(b1.reason)}: chk_proxy passed ${TIMING.checkRise}x): it hears lb2's lower-priority adverts and, with nopreempt, accepts them`, timeOf(b1));
+  say.event(`lb1 -> BACKUP (${String(b1.reason)}: chk_proxy passed ${TIMING.checkRise}x): it hears lb2's lower-priority adverts and, ${lb1.nopreempt ? 'with nopreempt, accepts them' : 'without nopreempt, discards them'}`, timeOf(b1));
+  const downMs = masterDownIntervalMs(TIMING.version, lb1.priority, TIMING.advertIntSec * 1000);
+  const samples = Math.ceil((downMs + 1500) / HOLDER_EVERY_MS);
   const seen: string[] = [];
-  const checks = 8;
-  for (let i = 0; i < checks; i++) {
-    await sleep(500);
+  for (let i = 0; i < samples; i++) {
+    await sleep(HOLDER_EVERY_MS);
     seen.push((await stage.vipHolders(VIP)).join('+') || 'nobody');
   }
-  const tookBack = v1.lines.some((l, i) => i >= mark && l.event === 'transition' && l.to === 'MASTER');
-  c.result.takeback = tookBack || seen.some((h) => h.includes('lb1'));
+  const back = v1.lines.find((l, i) => i >= mark && l.event === 'transition' && l.to === 'MASTER');
+  if (back) say.event(`lb1 -> MASTER (${why(back)}): the VIP moves back to lb1`, timeOf(back));
+  c.result.takeback = back !== undefined || seen.some((h) => h.includes('lb1'));
   const stayed = seen.every((h) => h === 'lb2');
-  say.event(`VIP holder checked ${checks}x over ${checks / 2} s: ${stayed ? 'lb2 every time' : seen.join(', ')} -> ${c.result.takeback ? 'lb1 TOOK IT BACK' : 'no takeback'}`);
+  const verdictText = c.result.takeback ? `lb1 TOOK IT BACK${lb1.nopreempt ? '' : ' (expected without nopreempt)'}` : 'no takeback';
+  say.event(`VIP holder checked ${samples}x over ${((samples * HOLDER_EVERY_MS) / 1000).toFixed(1)} s (lb1's master-down interval ${fmtMs(downMs)} + 1.5 s): ${stayed ? 'lb2 every time' : seen.join(', ')} -> ${verdictText}`);
   await c.pause();
 }
 

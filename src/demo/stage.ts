@@ -31,6 +31,8 @@ export class Stage {
   private constructor(
     readonly lab: Lab,
     readonly dir: string,
+    /** The load balancers of this run (LBS, or lb1 without nopreempt for `--preempt`). */
+    readonly lbs: readonly LbSpec[],
   ) {
     this.logsDir = path.join(dir, 'logs');
     fs.mkdirSync(this.logsDir, { recursive: true });
@@ -38,16 +40,23 @@ export class Stage {
     fs.mkdirSync(path.dirname(launcher), { recursive: true });
     fs.writeFileSync(launcher, launcherScript(process.execPath, CLI_MAIN), { mode: 0o755 });
     const files = {} as Record<LbName, LbFiles>;
-    for (const lb of LBS) files[lb.name] = writeNodeFiles(lb, path.join(dir, lb.name), launcher);
+    for (const lb of lbs) files[lb.name] = writeNodeFiles(lb, path.join(dir, lb.name), launcher);
     this.files = files;
   }
 
   /** Creates the namespaces (the lab sweeps stale demo labs first) and writes every node's files under `dir`. */
-  static async build(dir: string, onLab: (lab: Lab) => void): Promise<Stage> {
+  static async build(dir: string, onLab: (lab: Lab) => void, lbs: readonly LbSpec[] = LBS): Promise<Stage> {
     const lab = await Lab.create({ prefix: DEMO_LAB_PREFIX });
     onLab(lab);
-    for (const h of [...LBS, ...WEBS, MAIL, CLIENT]) await lab.addNode({ name: h.name, ip: h.ip });
-    return new Stage(lab, dir);
+    for (const h of [...lbs, ...WEBS, MAIL, CLIENT]) await lab.addNode({ name: h.name, ip: h.ip });
+    return new Stage(lab, dir, lbs);
+  }
+
+  /** The spec of one load balancer in this run. */
+  lb(name: LbName): LbSpec {
+    const spec = this.lbs.find((l) => l.name === name);
+    if (!spec) throw new Error(`no load balancer ${name}`);
+    return spec;
   }
 
   private start(where: string, label: string, argv: readonly string[], env?: NodeJS.ProcessEnv): DemoProc {
@@ -88,7 +97,7 @@ export class Stage {
   /** Names of the load balancers whose eth0 carries `vip` right now (`ip addr` inside each namespace). */
   async vipHolders(vip: string): Promise<LbName[]> {
     const out: LbName[] = [];
-    for (const lb of LBS) {
+    for (const lb of this.lbs) {
       const r = await this.lab.exec(lb.name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 });
       if (r.stdout.includes(` ${vip}/`)) out.push(lb.name);
     }

@@ -30,6 +30,11 @@ export const LBS: readonly LbSpec[] = [
   { name: 'lb2', ip: '198.18.0.12', priority: 100, nopreempt: false, weightedScript: { name: 'chk_web', weight: 10 } },
 ];
 
+/** The load balancers of one run: `--preempt` takes nopreempt off lb1 to show the takeback it prevents. */
+export function demoLbs(preempt: boolean): readonly LbSpec[] {
+  return preempt ? LBS.map((lb) => ({ ...lb, nopreempt: false })) : LBS;
+}
+
 export interface HostSpec {
   readonly name: string;
   readonly ip: string;

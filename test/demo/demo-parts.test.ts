@@ -4,7 +4,7 @@ import test from 'ava';
 import { parseKeepalivedText } from '../../src/vrrp/config/load.js';
 import { parseProxyText } from '../../src/proxy/config/load.js';
 import { haproxyCfg, keepalivedConf, launcherScript, type LbPaths } from '../../src/demo/configs.js';
-import { LBS, VIP } from '../../src/demo/topology.js';
+import { LBS, VIP, demoLbs } from '../../src/demo/topology.js';
 import { measureOutage, outageBound, type ProbeSample } from '../../src/demo/outage.js';
 import { decodeWords, parseHeaders, subjectNode } from '../../src/demo/mail-headers.js';
 import { parseStatsCsv, summarizeStats } from '../../src/demo/stats-summary.js';
@@ -23,11 +23,12 @@ const paths = (lb: string): LbPaths => ({
   hapair: '/tmp/demo/bin/hapair',
 });
 
-for (const lb of LBS) {
-  test(`${lb.name}: keepalived.conf loads with no diagnostic at all, as described`, (t) => {
+for (const [mode, lb] of [...LBS.map((l) => ['', l] as const), ...demoLbs(true).map((l) => [' (--preempt)', l] as const)]) {
+  test(`${lb.name}${mode}: keepalived.conf loads with no diagnostic at all, as described`, (t) => {
     const r = parseKeepalivedText(keepalivedConf(lb, paths(lb.name)), 'keepalived.conf', { hostname: 'x' });
     t.deepEqual(r.diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
     const i = r.config!.instances[0]!;
+    t.is(i.configuredState, 'BACKUP', 'seed 002 style: both nodes state BACKUP');
     t.is(i.basePriority, lb.priority);
     t.is(i.nopreempt, lb.nopreempt);
     t.is(i.smtpAlert, true);
@@ -38,7 +39,18 @@ for (const lb of LBS) {
     t.is(r.config!.scripts.get('chk_web')?.weight, lb.weightedScript?.weight);
     t.is(r.config!.global.mail.smtpServer?.host, '198.18.0.25');
   });
+}
 
+test('topology: nopreempt only on the higher-priority node; --preempt takes it off lb1 and changes nothing else', (t) => {
+  const [lb1, lb2] = LBS;
+  t.true(lb1!.priority > lb2!.priority);
+  t.deepEqual(LBS.map((l) => l.nopreempt), [true, false]);
+  t.deepEqual(demoLbs(true).map((l) => l.nopreempt), [false, false]);
+  t.deepEqual(demoLbs(true).map(({ nopreempt: _n, ...rest }) => rest), LBS.map(({ nopreempt: _n, ...rest }) => rest));
+  t.is(demoLbs(false), LBS);
+});
+
+for (const lb of LBS) {
   test(`${lb.name}: haproxy.cfg loads without errors; proxy-alive finds this node's stats socket in it`, (t) => {
     const text = haproxyCfg(lb, paths(lb.name));
     const r = parseProxyText(text, 'haproxy.cfg', {});
@@ -121,12 +133,16 @@ test('stats CSV summary: frontends and server backends, stats section skipped', 
 });
 
 const ARGS: readonly [string[], NodeJS.ProcessEnv, boolean, unknown][] = [
-  [[], {}, true, { ci: false, keepLogs: false, help: false }],
-  [['--ci'], {}, true, { ci: true, keepLogs: false, help: false }],
-  [[], { CI: 'true' }, true, { ci: true, keepLogs: false, help: false }],
-  [[], {}, false, { ci: true, keepLogs: false, help: false }],
-  [['--keep-logs'], { CI: '0' }, true, { ci: false, keepLogs: true, help: false }],
+  [[], {}, true, { ci: false, keepLogs: false, preempt: false, help: false }],
+  [['--ci'], {}, true, { ci: true, keepLogs: false, preempt: false, help: false }],
+  [[], { CI: 'true' }, true, { ci: true, keepLogs: false, preempt: false, help: false }],
+  [[], {}, false, { ci: true, keepLogs: false, preempt: false, help: false }],
+  [['--keep-logs'], { CI: '0' }, true, { ci: false, keepLogs: true, preempt: false, help: false }],
+  [['--preempt', '--ci'], {}, true, { ci: true, keepLogs: false, preempt: true, help: false }],
+  [['--help'], {}, true, { ci: false, keepLogs: false, preempt: false, help: true }],
+  [['-h'], {}, false, { ci: true, keepLogs: false, preempt: false, help: true }],
   [['--nope'], {}, true, { error: "unknown option '--nope'" }],
+  [['--ci', 'extra'], {}, true, { error: "unknown option 'extra'" }],
 ];
 for (const [argv, env, tty, want] of ARGS) {
   test(`options: ${argv.join(' ') || '(none)'} env ${JSON.stringify(env)} tty ${tty}`, (t) => t.deepEqual(parseDemoArgs(argv, env, tty), want));
@@ -153,6 +169,11 @@ test('verdict: PASS needs every check; the result line is parseable', (t) => {
     'not reached: MASTER mail from lb2', 'not reached: FAULT mail from lb1', 'namespaces not verified',
   ]);
   t.deepEqual(verdict({ ...good, vipMovedTo: 'lb1,lb2', namespacesLeft: 2 }).failures, ['VIP on lb1,lb2 after the failure, not lb2', '2 demo namespaces left behind']);
+  const pre: DemoResult = { ...good, expectTakeback: true };
+  t.deepEqual(verdict({ ...pre, takeback: false }).failures, ['lb1 did not take the VIP back (it runs without nopreempt)'], '--preempt inverts the check');
+  t.deepEqual(verdict({ ...pre, takeback: true }), { pass: true, failures: [] });
+  t.deepEqual(verdict({ ...pre, takeback: undefined }).failures, ['not reached: takeback check']);
+  t.like(JSON.parse(resultLine(pre).slice('DEMO-RESULT '.length)), { expectTakeback: true });
   const line = resultLine(good);
   t.true(line.startsWith('DEMO-RESULT {'));
   t.like(JSON.parse(line.slice('DEMO-RESULT '.length)), { pass: true, vipMovedTo: 'lb2', outageMs: 2100, boundMs: 2870, takeback: false });

@@ -74,6 +74,20 @@ test.serial('demo --ci: VIP lb1 -> lb2 within the outage bound, alerts from both
   t.regex(out, /stats page \(inside the lab\): http:\/\/198\.18\.0\.10:8404\/stats/);
   t.regex(out, /summary from .*;csv: frontend main OPEN \(\d+ sessions\) \| backend web UP: web1 UP \(\d+\), web2 UP \(\d+\)/);
   t.regex(out, /hapair status on lb1:\n.*router_id lb1[\s\S]*VI_1\s+BACKUP[\s\S]*hapair status on lb2:\n.*router_id lb2[\s\S]*VI_1\s+MASTER\s.*100->110/);
+  // `hapair status` on each node: both daemons (VRRP state, priorities, master seen, VIPs, trackers; proxy servers
+  // with states and sessions; alert delivery), read through the node's own sockets.
+  const s1 = out.slice(out.indexOf('hapair status on lb1:'), out.indexOf('hapair status on lb2:'));
+  const s2 = out.slice(out.indexOf('hapair status on lb2:'), out.indexOf('6/6  '));
+  t.regex(s1, /^\s+VI_1\s+BACKUP\s+\S+\s+fault-cleared\s+eth0\s+80 v2\s+150\s+198\.18\.0\.12 \(110\)\s+198\.18\.0\.10\/24 \[absent\]$/m);
+  t.regex(s2, /^\s+VI_1\s+MASTER\s+\S+\s+master-down-timer\s+eth0\s+80 v2\s+100->110\s+198\.18\.0\.12 \(110\)\s+198\.18\.0\.10\/24 \[installed\]$/m);
+  t.regex(s1, /^\s+script chk_proxy: ok \(exit 0\), weight 0 \(fault\)$/m);
+  t.regex(s2, /^\s+script chk_web: ok \(exit 0\), weight 10, now \+10$/m, 'the weighted script and its share of the priority');
+  for (const [lb, s] of [['lb1', s1], ['lb2', s2]] as const) {
+    t.regex(s, new RegExp(`^\\s+PROXY {2}socket \\S+/${lb}/run/proxy\\.sock {2}pid \\d+`, 'm'), `${lb}: proxy section`);
+    t.regex(s, /^\s+backend web {2}UP {2}2 active \+ 0 backup usable/m, `${lb}: backend`);
+    for (const w of ['web1', 'web2']) t.regex(s, new RegExp(`^\\s+${w} +UP +1 +\\d+/\\d+ +0 +\\S+ +L7OK/200`, 'm'), `${lb}: ${w} state and sessions`);
+    t.regex(s, /^\s+ALERTS {2}relay 198\.18\.0\.25:25 reachable$/m, `${lb}: alerts`);
+  }
   t.false(lines.some((l) => l.trim().startsWith('{"level"')), 'no raw daemon log lines on the console');
 
   // Nothing left: namespaces of this run, its processes, its temp dir.
@@ -83,6 +97,25 @@ test.serial('demo --ci: VIP lb1 -> lb2 within the outage bound, alerts from both
   const added = [...demoDirs()].filter((d) => !before.has(d));
   t.deepEqual(added, [], 'temp dir removed');
   t.is(r.stderr, '');
+});
+
+test.serial('demo --ci --preempt: lb1 without nopreempt takes the VIP back after its master-down interval, and the demo sees it', async (t) => {
+  // The inverse of the no-takeback check above: proves that check watches long enough to catch a takeback.
+  if (!requireRoot(t)) return;
+  const r = await runCommand(process.execPath, [demoMain, '--ci', '--preempt'], { timeoutMs: 150_000 });
+  const out = r.stdout;
+  t.is(r.code, 0, `${out}\n${r.stderr}`);
+  const res = JSON.parse(out.split('\n').find((l) => l.startsWith('DEMO-RESULT '))!.slice('DEMO-RESULT '.length)) as {
+    pass: boolean; vipMovedTo: string; takeback: boolean; expectTakeback: boolean; emails: { node: string; subject: string }[]; namespacesLeft: number; failures: string[];
+  };
+  t.deepEqual(res.failures, []);
+  t.like(res, { pass: true, vipMovedTo: 'lb2', takeback: true, expectTakeback: true, namespacesLeft: 0 });
+  t.regex(out, /lb1 +198\.18\.0\.11 +hapair proxy \+ hapair vrrp, priority 150, NO nopreempt/);
+  t.regex(out, /lb1 -> MASTER \(preempt: preempting lower-priority master from 198\.18\.0\.12 \(priority 110, ours 150\)\)/);
+  t.regex(out, /-> lb1 TOOK IT BACK \(expected without nopreempt\)/);
+  const subjects = res.emails.map((m) => `${m.node}: ${m.subject}`);
+  const fault = subjects.indexOf('lb1: [lb1] VRRP Instance VI_1 - Entering FAULT state');
+  t.true(fault >= 0 && subjects.slice(fault + 1).includes('lb1: [lb1] VRRP Instance VI_1 - Entering MASTER state'), subjects.join('\n'));
 });
 
 test.serial('Ctrl-C mid-run: the demo removes its namespaces, processes and temp dir, then dies of SIGINT', async (t) => {
