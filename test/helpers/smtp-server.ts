@@ -19,6 +19,8 @@ export interface Received {
   readonly secure: boolean;
   readonly user: string | null;
   readonly helo?: string;
+  /** With SinkOptions.spoolDir: Message-IDs present in the spool when this message's MAIL FROM arrived. */
+  readonly spooledAtMail?: string[];
 }
 
 /** A free loopback TCP port (bound then released): lets a test start the server later on a known port. */

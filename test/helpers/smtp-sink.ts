@@ -21,6 +21,23 @@ export interface SinkOptions {
   readonly rules?: readonly SinkRule[];
   readonly dataDelayMs?: number; // wait this long before answering the end of DATA
   readonly silent?: boolean; // accept TCP but never send the greeting (timeout tests)
+  /** An alert spool: at MAIL FROM, the Message-IDs in <spoolDir>/msg are recorded (spooled-before-send proof). */
+  readonly spoolDir?: string;
+}
+
+/** Message-IDs of the alerts in a spool's msg/ directory right now. */
+function spooledIds(spoolDir: string): string[] {
+  const dir = path.join(spoolDir, 'msg');
+  const ids: string[] = [];
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!f.endsWith('.json')) continue;
+    try {
+      ids.push(String((JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { messageId?: unknown }).messageId));
+    } catch {
+      /* being written or removed right now */
+    }
+  }
+  return ids;
 }
 
 function emit(o: Record<string, unknown>): void {
@@ -32,6 +49,7 @@ function main(): void {
   fs.mkdirSync(opts.maildir, { recursive: true });
   const counts = new Map<SinkRule, number>();
   let seq = 0;
+  const atMail = new Map<string, string[]>(); // session id -> Message-IDs spooled when MAIL FROM arrived
   const ruleFor = (stage: SinkRule['stage'], addr?: string): SinkRule | undefined => {
     for (const r of opts.rules ?? []) {
       if (r.stage !== stage || (r.addr !== undefined && r.addr !== addr)) continue;
@@ -63,7 +81,8 @@ function main(): void {
       if (!ok) return cb(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
       cb(null, { user: auth.username });
     },
-    onMailFrom(addr, _s, cb) {
+    onMailFrom(addr, session, cb) {
+      if (opts.spoolDir) atMail.set(session.id, spooledIds(opts.spoolDir));
       const r = ruleFor('mail', addr.address);
       cb(r ? fail(r, addr.address) : null);
     },
@@ -83,7 +102,8 @@ function main(): void {
           const file = path.join(opts.maildir, `${Date.now()}-${process.pid}-${seq}.eml`);
           fs.writeFileSync(file, Buffer.concat(chunks));
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          emit({ event: 'message', seq, file, from, to, secure: session.secure, user: session.user ?? null, helo: session.hostNameAppearsAs });
+          const spooled = atMail.get(session.id);
+          emit({ event: 'message', seq, file, from, to, secure: session.secure, user: session.user ?? null, helo: session.hostNameAppearsAs, ...(spooled ? { spooledAtMail: spooled } : {}) });
           cb(null, `queued as ${seq}`);
         };
         if (opts.dataDelayMs) setTimeout(finish, opts.dataDelayMs);
