@@ -5,7 +5,6 @@ import { SP, HTAB, lowerByte, equalsLower } from './chars.js';
 export const MAX_HEADERS = 101;
 /** Slots per header in HttpHead.h: line start, name end, value start, value end, next line start. */
 export const HSLOT = 5;
-const INITIAL_HEADERS = 24;
 
 /** Header names the parser classifies while parsing (everything else is HDR_OTHER). */
 export const HDR_OTHER = 0;
@@ -43,10 +42,10 @@ export class HttpHead {
   minor = 1;
   /** Number of header lines. */
   n = 0;
-  /** Header offsets, grown on demand up to MAX_HEADERS (most heads have a handful of lines). A plain small-integer
-   *  array: an Int32Array this size would get an off-heap backing store, allocated for every connection. */
-  h: number[] = new Array<number>(INITIAL_HEADERS * HSLOT).fill(0);
-  kind = new Uint8Array(INITIAL_HEADERS);
+  /** Header offsets and kinds, appended in order (plain small-integer arrays written at their end grow without a
+   *  copy; typed arrays would need an off-heap backing store for every connection). Kept between messages. */
+  h: number[] = [];
+  kind: number[] = [];
   /** True when every line ended with CRLF (the head may then be forwarded byte for byte). */
   canonical = true;
   /** -1 = no Content-Length. */
@@ -64,17 +63,6 @@ export class HttpHead {
   /** Header kinds present (bit per HDR_* id) so the serializer knows quickly whether to drop lines. */
   kinds = 0;
   private uriCache: string | undefined;
-
-  /** Makes room for header line `n` (0-based). Callers check MAX_HEADERS first. */
-  grow(n: number): void {
-    if (n < this.kind.length) return;
-    const cap = Math.min(MAX_HEADERS, this.kind.length * 2);
-    const h = this.h.concat(new Array<number>((cap - this.kind.length) * HSLOT).fill(0));
-    const kind = new Uint8Array(cap);
-    kind.set(this.kind);
-    this.h = h;
-    this.kind = kind;
-  }
 
   reset(): void {
     this.buf = EMPTY;

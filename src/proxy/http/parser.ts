@@ -253,7 +253,6 @@ export class HeadParser {
     }
     const n = head.n;
     if (n >= MAX_HEADERS) return this.fail(431, 'too-many-headers');
-    if (n >= head.kind.length) head.grow(n);
     const b = n * HSLOT;
     const h = head.h;
     h[b] = s;
