@@ -9,24 +9,30 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 prefix=/opt/hapair bindir=/usr/local/bin etcdir=/etc/hapair unitdir=/etc/systemd/system
 node=lb1 destdir="" make_user=1
+# An option without its value is a usage error (exit 2), not bash's "unbound variable".
+need() { [ "$#" -ge 2 ] && [ -n "$2" ] || { echo "install.sh: $1 needs a value (see --help)" >&2; exit 2; }; }
 while (($#)); do
   case "$1" in
-    --prefix) prefix=$2; shift 2 ;;
-    --bindir) bindir=$2; shift 2 ;;
-    --etc) etcdir=$2; shift 2 ;;
-    --unitdir) unitdir=$2; shift 2 ;;
-    --node) node=$2; shift 2 ;;
-    --destdir) destdir=$2; shift 2 ;;
+    --prefix) need "$@"; prefix=$2; shift 2 ;;
+    --bindir) need "$@"; bindir=$2; shift 2 ;;
+    --etc) need "$@"; etcdir=$2; shift 2 ;;
+    --unitdir) need "$@"; unitdir=$2; shift 2 ;;
+    --node) need "$@"; node=$2; shift 2 ;;
+    --destdir) need "$@"; destdir=$2; shift 2 ;;
     --no-user) make_user=0; shift ;;
     -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$node" in lb1|lb2) ;; *) echo "install.sh: --node must be lb1 or lb2" >&2; exit 2 ;; esac
-command -v node >/dev/null || { echo "install.sh: Node.js >= 20.18 is required" >&2; exit 1; }
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=18)?0:1)' \
+node_bin=$(command -v node) || { echo "install.sh: Node.js >= 20.18 is required" >&2; exit 1; }
+"$node_bin" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=18)?0:1)' \
   || { echo "install.sh: Node.js >= 20.18 is required (found $(node -v))" >&2; exit 1; }
 [ -f "$here/dist/src/cli/main.js" ] || { echo "install.sh: build first (npm ci)" >&2; exit 1; }
+# The units run with ProtectHome=yes (and the proxy as user hapair): a node under /root or /home is invisible there.
+case "$node_bin" in
+  /root/*|/home/*|/run/user/*) echo "install.sh: warning: $node_bin is under a home directory, which the systemd units cannot see (ProtectHome=yes); install Node.js system-wide (e.g. /usr/bin/node)" >&2 ;;
+esac
 
 D=$destdir
 echo "installing hapair into ${D}${prefix}"
@@ -44,10 +50,11 @@ if [ ! -e "${D}${prefix}/node_modules/raw-socket/build/Release/raw.node" ] && [ 
   cp -R "$here/node_modules/raw-socket/build" "${D}${prefix}/node_modules/raw-socket/"
 fi
 
+# The node found now, by absolute path: systemd's PATH (and sudo's secure_path) may not contain it.
 cat > "${D}${bindir}/hapair" <<LAUNCH
 #!/bin/sh
 # hapair launcher installed by scripts/install.sh
-exec node "${prefix}/bin/hapair.js" "\$@"
+exec "${node_bin}" "${prefix}/bin/hapair.js" "\$@"
 LAUNCH
 chmod 755 "${D}${bindir}/hapair"
 
