@@ -1,11 +1,12 @@
 // Real failover between two `hapair vrrp` nodes in a namespace lab: MASTER mail from the new master,
-// FAULT/BACKUP mail from the old one, STOP mails on shutdown, all parsed back from an SMTP server in a third namespace.
+// FAULT/BACKUP mail from the old one (tracker and link down), STOP mails on shutdown, the cron report with the
+// daemon's real status, all parsed back from an SMTP server in a third namespace.
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
-import { hasVip, startHapair, waitHolders, type VrrpNode } from '../helpers/lab-vrrp.js';
+import { hasVip, startHapair, waitHolders, waitUntil, type VrrpNode } from '../helpers/lab-vrrp.js';
 import { Daemon } from '../helpers/proc.js';
 import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
 import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
@@ -86,6 +87,7 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
   const oa = oldMaster.mail.text ?? '';
   t.true(oa.includes('MASTER -> FAULT'), oa);
   t.true(oa.includes('tracker-fault'), oa);
+  t.true(oa.includes('chk_health'), `names the failed tracker: ${oa}`);
   t.regex(oa, /Addresses:\s+198\.18\.0\.11\b/);
 
   // a recovers and preempts: MASTER mail from a, BACKUP mail from b naming the master it saw.
@@ -99,6 +101,24 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
   const again = await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering MASTER state', 5000, 2);
   t.true((again.mail.text ?? '').includes('FAULT -> BACKUP') === false && (again.mail.text ?? '').includes('BACKUP -> MASTER'));
 
+  // Link down on a (NO-CARRIER): a -> FAULT (interface-down), b -> MASTER. The relay is out of a's reach too,
+  // exactly when the alert matters: it waits in a's spool and goes out first once the link is back.
+  await lab.cutLink('a', 'carrier');
+  await waitHolders(lab, [hi, lo], VIP, ['b'], 5000);
+  await waitSubject(srv, '[b] VRRP Instance VI_1 - Entering MASTER state', 5000, 2);
+  await new Promise((r) => setTimeout(r, 500));
+  t.is((await mails(srv)).filter((x) => x.mail.subject === '[a] VRRP Instance VI_1 - Entering FAULT state').length, 1, "a's link-down alert cannot be delivered yet");
+  const restored = Date.now();
+  await lab.restoreLink('a');
+  await waitHolders(lab, [hi, lo], VIP, ['a'], 8000);
+  const linkFault = await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering FAULT state', 10_000, 2);
+  const lf = linkFault.mail.text ?? '';
+  t.true(lf.includes('MASTER -> FAULT'), lf);
+  t.true(lf.includes('interface-down'), lf);
+  t.true((linkFault.mail.date?.getTime() ?? Infinity) <= restored, 'Date: is the transition time, while the link was down');
+  await waitSubject(srv, '[a] VRRP Instance VI_1 - Entering MASTER state', 8000, 3);
+  await waitSubject(srv, '[b] VRRP Instance VI_1 - Entering BACKUP state', 5000, 3);
+
   // Graceful stops: each node mails STOP before it exits (delivered within the daemon's close budget).
   await lo.daemon.stop('SIGTERM');
   await hi.daemon.stop('SIGTERM');
@@ -110,8 +130,48 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
   t.is(new Set(ids).size, ids.length, 'no duplicates');
   // Per node, mails came in transition order.
   const subjectsOf = async (node: string) => (await mails(srv)).map((x) => x.mail.subject ?? '').filter((s) => s.startsWith(`[${node}]`)).map((s) => s.replace(/^.* - /, ''));
-  t.deepEqual(await subjectsOf('a'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering FAULT state', 'Entering BACKUP state', 'Entering MASTER state', 'Stopping']);
-  t.deepEqual(await subjectsOf('b'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Stopping']);
+  const cycle = ['Entering FAULT state', 'Entering BACKUP state', 'Entering MASTER state'];
+  t.deepEqual(await subjectsOf('a'), ['Entering BACKUP state', 'Entering MASTER state', ...cycle, ...cycle, 'Stopping']);
+  t.deepEqual(await subjectsOf('b'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Stopping']);
+});
+
+test.serial('alert_report_cron on a real hapair vrrp daemon: every instance and tracker state, transitions, spool health', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const m = await lab.addNode({ name: 'm', ip: MAIL_HOST });
+  const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
+  t.teardown(() => srv.stop());
+  const fa = nodeFiles();
+  // Mail for the report only (no smtp_alert); a second instance tracking its interface; a report every second.
+  const second = ['vrrp_instance VI_2 {', '    interface eth0', '    virtual_router_id 52', '    priority 90', '    advert_int 1',
+    '    virtual_ipaddress {', '        198.18.0.101/24', '    }', '    track_interface {', '        eth0', '    }', '}', ''].join('\n');
+  const text = withMail(conf(a, b, 150, fa, { unicast: false, version: 3, advertInt: 0.2 }), 'a', path.join(fa.dir, 'spool'))
+    .replace('    smtp_alert\n', '    alert_report_cron "* * * * * *"\n') + second;
+  const node = startHapair(lab, a, text, fa.dir);
+  await waitHolders(lab, [node], VIP, ['a'], 8000);
+  await waitUntil(async () => (await hasVip(lab, a, '198.18.0.101')), 8000, 'VI_2 master');
+  // The first report after both instances are MASTER.
+  let report = '';
+  await waitUntil(async () => {
+    const all = await mails(srv);
+    report = all.map((x) => x.mail.text ?? '').reverse().find((x) => x.includes('VI_1: MASTER') && x.includes('VI_2: MASTER')) ?? '';
+    return report !== '';
+  }, 10_000, 'a report with both instances MASTER');
+  const subjects = (await mails(srv)).map((x) => x.mail.subject ?? '');
+  t.true(subjects.every((x) => /^\[a\] hapair report - \d+ transitions? since /.test(x)), subjects.join(' | '));
+  t.regex(report, /^ {4}script chk_health: ok, weight 0, contributes 0/m);
+  t.regex(report, /^ {4}interface eth0: ok/m);
+  t.regex(report, /^ {2}VI_1: MASTER since \S+ \((master-down-timer|preempt)\), priority 150\/150/m);
+  t.regex(report, /^ {2}pending deliveries: 0/m);
+  t.regex(report, /^ {2}relay: reachable/m);
+  // Transitions since the previous report: the sum over all reports is every transition the daemon logged.
+  const listed = (await mails(srv)).flatMap((x) => (x.mail.text ?? '').split('\n').filter((l) => /^ {2}\S+Z {2}INSTANCE VI_\d/.test(l)));
+  t.true(listed.some((l) => / INSTANCE VI_1 {2}BACKUP -> MASTER /.test(l)), listed.join('\n'));
+  t.true(listed.some((l) => / INSTANCE VI_2 {2}BACKUP -> MASTER /.test(l)), listed.join('\n'));
+  t.is(new Set(listed).size, listed.length, 'a transition is listed in one report only');
 });
 
 test.serial('real keepalived 2.2.7 runs `hapair notify-mail master` as its notify_master (mail_notify.py drop-in)', async (t) => {
