@@ -1,25 +1,29 @@
-// Two nodes, hapair and keepalived 2.2.7 in both priority orders, multicast and unicast (+auth): full failover timeline.
+// Issue-2 interop matrix: hapair + hapair and hapair + keepalived 2.2.7 in both priority orders, multicast and unicast
+// (v2 at 1 s, v3 at 0.5 s, one cell with auth PASS): full failover timeline; nopreempt and preempt_delay vs keepalived.
 import test from 'ava';
 import fs from 'node:fs';
 import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
-import { failoverTimeline, VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
-import { instanceStatus, startHapair, startKeepalived, vipHolders, waitHolders } from '../helpers/lab-vrrp.js';
+import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
+import { failoverMatrix, type MatrixCell } from '../helpers/vrrp-matrix.js';
+import { instanceStatus, keepalivedSaid, startHapair, startKeepalived, vipHolders, waitHolders } from '../helpers/lab-vrrp.js';
 
-test.serial('hapair (high) + keepalived (low), multicast, v2 advert_int 1', async (t) => {
-  if (!requireRoot(t)) return;
-  await failoverTimeline(t, { high: 'hapair', low: 'keepalived', unicast: false });
-});
+const V3 = { version: 3, advertInt: 0.5 } as const;
+const CELLS: [string, MatrixCell][] = [
+  ['hapair (high) + keepalived (low), multicast, v2 advert_int 1', { high: 'hapair', low: 'keepalived', unicast: false }],
+  ['keepalived (high) + hapair (low), unicast with auth PASS, v2 advert_int 1', { high: 'keepalived', low: 'hapair', unicast: true, authPass: 'secret12' }],
+  ['hapair + hapair, unicast, v2 advert_int 1', { high: 'hapair', low: 'hapair', unicast: true }],
+  ['hapair + hapair, multicast, v3 advert_int 0.5', { high: 'hapair', low: 'hapair', unicast: false, ...V3 }],
+  ['hapair (high) + keepalived (low), unicast, v3 advert_int 0.5', { high: 'hapair', low: 'keepalived', unicast: true, ...V3 }],
+  ['keepalived (high) + hapair (low), multicast, v3 advert_int 0.5', { high: 'keepalived', low: 'hapair', unicast: false, ...V3 }],
+];
 
-test.serial('keepalived (high) + hapair (low), unicast with auth PASS, v2 advert_int 1', async (t) => {
-  if (!requireRoot(t)) return;
-  await failoverTimeline(t, { high: 'keepalived', low: 'hapair', unicast: true, authPass: 'secret12' });
-});
-
-test.serial('hapair + hapair, unicast, v2 advert_int 1', async (t) => {
-  if (!requireRoot(t)) return;
-  await failoverTimeline(t, { high: 'hapair', low: 'hapair', unicast: true });
-});
+for (const [title, cell] of CELLS) {
+  test.serial(title, async (t) => {
+    if (!requireRoot(t)) return;
+    await failoverMatrix(t, cell);
+  });
+}
 
 test.serial('hapair (high, nopreempt) + keepalived (low): the VIP moves on FAULT and stays with keepalived after recovery', async (t) => {
   if (!requireRoot(t)) return;
@@ -48,4 +52,25 @@ test.serial('hapair (high, nopreempt) + keepalived (low): the VIP moves on FAULT
   await lo.daemon.stop();
   await waitHolders(lab, [hi, lo], VIP, ['a'], 3000);
   await hi.daemon.stop();
+});
+
+test.serial('keepalived (low) master + hapair (high, preempt_delay 2): hapair preempts only after the delay, keepalived yields', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const fa = nodeFiles();
+  const fb = nodeFiles();
+  const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
+  const lo = startKeepalived(lab, b, conf(b, a, 100, fb, v3), fb.dir);
+  await waitHolders(lab, [lo], VIP, ['b'], 6000);
+  const hi = startHapair(lab, a, conf(a, b, 150, fa, { ...v3, preemptDelay: 2 }), fa.dir);
+  const took = await waitHolders(lab, [hi, lo], VIP, ['a'], 8000);
+  // keepalived.md §3.1: ~preempt_delay + up to one master-down interval (0.72 s here); without the delay ~0.7 s.
+  t.true(took >= 1900 && took < 5000, `takeover after ${took} ms`);
+  t.is((await instanceStatus(hi)).lastReason, 'preempt');
+  t.true(keepalivedSaid(lo, 'with higher priority 150'), 'keepalived yielded to the higher-priority advert');
+  await hi.daemon.stop();
+  await lo.daemon.stop();
 });
