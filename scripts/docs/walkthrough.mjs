@@ -13,6 +13,9 @@ if (process.getuid?.() !== 0) {
   process.stderr.write('walkthrough needs root (network namespaces, VRRP)\n');
   process.exit(2);
 }
+// The checks read the daemons' info-level events (transitions, alert-relay-up): an inherited HAPAIR_LOG_LEVEL=warn
+// (the test runner's default) would hide them.
+process.env.HAPAIR_LOG_LEVEL = 'info';
 const OUT = outDir();
 const CLI = path.join(OUT, 'src/cli/main.js');
 const SINK = path.join(OUT, 'test/helpers/smtp-sink.js');
