@@ -12,11 +12,18 @@ interface Captured {
   readonly file: string;
 }
 
-/** Runs one implementation alone on node a until it has sent 3 adverts, stops it (SIGTERM), returns what the bridge saw. */
+/** GARPs expected before stopping: first burst (5) + second burst after garp_master_delay 1 (5) + 2 refreshes. */
+const GARPS = 12;
+
+/**
+ * Runs one implementation alone on node a until it has sent 3 adverts and GARPS gratuitous ARPs, stops it
+ * (SIGTERM), returns what the bridge saw.
+ */
 async function capture(lab: Lab, node: LabNode, kind: 'hapair' | 'keepalived', conf: string): Promise<Captured> {
   const cap = await Capture.start(lab, { filter: ['vrrp', 'or', 'arp'] });
   const n: VrrpNode = kind === 'hapair' ? startHapair(lab, node, conf) : startKeepalived(lab, node, conf);
-  await waitUntil(() => vrrpFrames(cap.snapshot()).length >= 3, 15_000, `${kind}: 3 adverts`);
+  const garps = () => arpFrames(cap.snapshot()).filter((g) => isKeepalivedGarp(g, VIP)).length;
+  await waitUntil(() => vrrpFrames(cap.snapshot()).length >= 3 && garps() >= GARPS, 15_000, `${kind}: 3 adverts and ${GARPS} GARPs`);
   await n.daemon.stop('SIGTERM');
   // The stop advert (priority 0) follows the stop signal.
   await waitUntil(() => vrrpFrames(cap.snapshot()).some((f) => f.priority === 0), 5000, `${kind}: priority-0 advert`);
@@ -42,6 +49,8 @@ for (const [title, v, len] of CASES) {
       priority: 255,
       state: 'MASTER',
       vips: [`${VIP}/24`],
+      // Second GARP burst 1 s after becoming MASTER, then a refresh burst of 1 every second (keepalived.md §6.4).
+      extra: ['garp_master_delay 1', 'garp_master_refresh 1', 'garp_master_refresh_repeat 1'],
       ...(v === 'v2' ? { authPass: '1111', advertInt: 1 } : { version: 3, advertInt: 0.5 }),
     });
     const k = await capture(lab, a, 'keepalived', conf);
@@ -59,12 +68,19 @@ for (const [title, v, len] of CASES) {
     const hz = h.adverts.find((f) => f.priority === 0)!;
     t.is(hz.ip.length, kz.ip.length);
     t.is(h.adverts.filter((f) => f.priority === 0).length, 1, 'exactly one priority-0 advert on stop');
-    // Gratuitous ARPs: keepalived's frame, garp_master_repeat (5) in the first burst.
+    // Gratuitous ARPs: keepalived's frame; garp_master_repeat (5) at once, 5 more after garp_master_delay (1 s),
+    // then garp_master_refresh bursts: both implementations reach GARPS (the capture waited for it) with the same gaps.
     const kg = k.garps.filter((g) => isKeepalivedGarp(g, VIP));
     const hg = h.garps.filter((g) => isKeepalivedGarp(g, VIP));
-    t.true(kg.length >= 5, `keepalived GARPs: ${kg.length}`);
-    t.true(hg.length >= 5, `hapair GARPs: ${hg.length}`);
+    t.true(kg.length >= GARPS, `keepalived GARPs: ${kg.length}`);
+    t.true(hg.length >= GARPS, `hapair GARPs: ${hg.length}`);
     t.is(hg[0]!.senderMac, a.mac);
+    for (const [who, g] of [['keepalived', kg], ['hapair', hg]] as const) {
+      const first = g.slice(0, 5).map((x) => x.ts);
+      t.true(first[4]! - first[0]! < 0.5, `${who}: first burst of 5 together (${(first[4]! - first[0]!).toFixed(3)} s)`);
+      const gap = g[5]!.ts - g[0]!.ts;
+      t.true(gap > 0.8 && gap < 2, `${who}: second burst ${gap.toFixed(3)} s after the first (garp_master_delay 1)`);
+    }
     // tshark agrees that hapair's ARPs are gratuitous requests for the VIP.
     const ts = await exec(['tshark', '-r', h.file, '-Y', 'arp.isgratuitous == 1', '-T', 'fields', '-e', 'arp.opcode', '-e', 'arp.src.proto_ipv4', '-e', 'arp.dst.proto_ipv4', '-e', 'arp.dst.hw_mac'], { timeoutMs: 30_000 });
     const rows = ts.stdout.trim().split('\n').filter(Boolean);
