@@ -72,6 +72,8 @@ export class Dispatcher {
     if (event.kind === 'GROUP') this.groupState.set(event.name, event.to);
     if (event.kind === 'INSTANCE' && this.coveredByGroup(event)) {
       this.opts.logger.debug({ event: 'notify-skip', instance: event.name, to: event.to }, 'sync group notification covers this member');
+      // No scripts, no mail of its own; the scheduled report still lists the member's transition.
+      this.alerts?.transition(event, { ...target, smtpAlert: false });
       return;
     }
     if (event.kind === 'INSTANCE') this.notified.add(event.name);

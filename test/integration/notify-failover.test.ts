@@ -135,7 +135,7 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
   t.deepEqual(await subjectsOf('b'), ['Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Entering MASTER state', 'Entering BACKUP state', 'Stopping']);
 });
 
-test.serial('alert_report_cron on a real hapair vrrp daemon: every instance and tracker state, transitions, spool health', async (t) => {
+test.serial('real hapair vrrp daemon: sync group alert mail, and alert_report_cron with every instance and tracker, transitions, spool health', async (t) => {
   if (!requireRoot(t)) return;
   const lab = await Lab.create();
   t.teardown(() => lab.teardown());
@@ -145,9 +145,10 @@ test.serial('alert_report_cron on a real hapair vrrp daemon: every instance and 
   const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
   t.teardown(() => srv.stop());
   const fa = nodeFiles();
-  // Mail for the report only (no smtp_alert); a second instance tracking its interface; a report every second.
+  // A second instance tracking its interface, both in a sync group that alone has smtp_alert; a report every second.
   const second = ['vrrp_instance VI_2 {', '    interface eth0', '    virtual_router_id 52', '    priority 90', '    advert_int 1',
-    '    virtual_ipaddress {', '        198.18.0.101/24', '    }', '    track_interface {', '        eth0', '    }', '}', ''].join('\n');
+    '    virtual_ipaddress {', '        198.18.0.101/24', '    }', '    track_interface {', '        eth0', '    }', '}',
+    'vrrp_sync_group G1 {', '    group {', '        VI_1', '        VI_2', '    }', '    smtp_alert', '}', ''].join('\n');
   const text = withMail(conf(a, b, 150, fa, { unicast: false, version: 3, advertInt: 0.2 }), 'a', path.join(fa.dir, 'spool'))
     .replace('    smtp_alert\n', '    alert_report_cron "* * * * * *"\n') + second;
   const node = startHapair(lab, a, text, fa.dir);
@@ -160,17 +161,22 @@ test.serial('alert_report_cron on a real hapair vrrp daemon: every instance and 
     report = all.map((x) => x.mail.text ?? '').reverse().find((x) => x.includes('VI_1: MASTER') && x.includes('VI_2: MASTER')) ?? '';
     return report !== '';
   }, 10_000, 'a report with both instances MASTER');
-  const subjects = (await mails(srv)).map((x) => x.mail.subject ?? '');
-  t.true(subjects.every((x) => /^\[a\] hapair report - \d+ transitions? since /.test(x)), subjects.join(' | '));
+  const group = await waitSubject(srv, '[a] VRRP Group G1 - Entering MASTER state', 5000);
+  t.true((group.mail.text ?? '').startsWith('=> All VRRP group instances are now in MASTER state <='), group.mail.text);
+  t.regex(group.mail.text ?? '', /^Sync group:\s+G1$/m);
+  const subjects = (await mails(srv)).map((x) => x.mail.subject ?? '').filter((x) => !x.includes('hapair report'));
+  t.deepEqual(subjects, ['[a] VRRP Group G1 - Entering BACKUP state', '[a] VRRP Group G1 - Entering MASTER state'], 'group mails only: its members have no smtp_alert');
   t.regex(report, /^ {4}script chk_health: ok, weight 0, contributes 0/m);
   t.regex(report, /^ {4}interface eth0: ok/m);
-  t.regex(report, /^ {2}VI_1: MASTER since \S+ \((master-down-timer|preempt)\), priority 150\/150/m);
+  t.regex(report, /^ {2}VI_1: MASTER since \S+ \((master-down-timer|preempt|sync-group)\), priority 150\/150/m);
   t.regex(report, /^ {2}pending deliveries: 0/m);
   t.regex(report, /^ {2}relay: reachable/m);
   // Transitions since the previous report: the sum over all reports is every transition the daemon logged.
   const listed = (await mails(srv)).flatMap((x) => (x.mail.text ?? '').split('\n').filter((l) => /^ {2}\S+Z {2}INSTANCE VI_\d/.test(l)));
   t.true(listed.some((l) => / INSTANCE VI_1 {2}BACKUP -> MASTER /.test(l)), listed.join('\n'));
   t.true(listed.some((l) => / INSTANCE VI_2 {2}BACKUP -> MASTER /.test(l)), listed.join('\n'));
+  t.true(listed.length >= 4, 'INIT -> BACKUP and BACKUP -> MASTER of both instances');
+  t.true((await mails(srv)).some((x) => / {2}GROUP G1 {2}BACKUP -> MASTER /.test(x.mail.text ?? '')), 'group transitions are listed too');
   t.is(new Set(listed).size, listed.length, 'a transition is listed in one report only');
 });
 

@@ -4,7 +4,7 @@ import { reportText } from '../../src/notify/report.js';
 import type { VrrpStatus } from '../../src/vrrp/types.js';
 import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
 import { tmpDir } from '../helpers/paths.js';
-import { event, instance } from './_build.js';
+import { config, event, group, instance } from './_build.js';
 import { mailConfig, startNotifier } from './_mail.js';
 
 const status: VrrpStatus = {
@@ -71,4 +71,30 @@ test('a failing status provider only degrades the report', async (t) => {
   await n.reportNow();
   const [m] = await srv.waitForMessages(1);
   t.true(((await parseReceived(m!)).text ?? '').includes('status unavailable: socket gone'));
+});
+
+test('the report lists sync group members whose own alerts the group notification covered', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir() });
+  t.teardown(() => srv.stop());
+  const m = mailConfig(srv.port).global.mail;
+  const cfg = config([instance('VI_1', { smtpAlert: true, syncGroup: 'G' }), instance('VI_2', { smtpAlert: true, syncGroup: 'G' })], m, [group('G', ['VI_1', 'VI_2'], {}, true)]);
+  const { n } = startNotifier(cfg);
+  t.teardown(() => n.close(500));
+  n.transition(event('VI_1', 'INIT', 'BACKUP'));
+  n.transition(event('VI_2', 'INIT', 'BACKUP'));
+  n.transition(event('G', 'INIT', 'BACKUP', { kind: 'GROUP' }));
+  n.transition(event('G', 'BACKUP', 'MASTER', { kind: 'GROUP' }));
+  n.transition(event('VI_1', 'BACKUP', 'MASTER')); // covered by the group: no mail of its own
+  n.transition(event('VI_2', 'BACKUP', 'MASTER'));
+  await srv.waitForMessages(4);
+  await n.reportNow();
+  const got = await srv.waitForMessages(5);
+  const subjects = await Promise.all(got.map(async (x) => (await parseReceived(x)).subject));
+  t.deepEqual(subjects.slice(0, 4).sort(), [
+    '[LB_TEST] VRRP Group G - Entering BACKUP state', '[LB_TEST] VRRP Group G - Entering MASTER state',
+    '[LB_TEST] VRRP Instance VI_1 - Entering BACKUP state', '[LB_TEST] VRRP Instance VI_2 - Entering BACKUP state',
+  ]);
+  const report = (await parseReceived(got[4]!)).text ?? '';
+  t.regex(subjects[4] ?? '', /hapair report - 6 transitions since/);
+  for (const want of ['INSTANCE VI_1  BACKUP -> MASTER', 'INSTANCE VI_2  BACKUP -> MASTER', 'GROUP G  BACKUP -> MASTER']) t.true(report.includes(want), `${want}:\n${report}`);
 });
