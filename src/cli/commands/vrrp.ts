@@ -18,6 +18,9 @@ Runs the VRRP advertiser (keepalived-compatible) for the vrrp_instances of FILE
 Signals: SIGTERM/SIGINT stop (masters send priority 0 and remove VIPs), SIGHUP reloads the
 configuration (errors keep the running one), SIGUSR1 writes <run-dir>/vrrp-state.json.`;
 
+/** pino's levels: anything else would make pino throw at logger creation (a stack trace instead of usage). */
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export async function main(argv: string[]): Promise<number> {
   let values;
   try {
@@ -35,9 +38,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     throw new HaError('EUSAGE', `${errorMessage(err)}\n${usage}`);
   }
+  const level = values['log-level'];
+  if (level !== undefined && !LOG_LEVELS.includes(level)) {
+    throw new HaError('EUSAGE', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${level}')\n${usage}`);
+  }
   const configFile = values.config ?? DEFAULT_KEEPALIVED_CONF;
   const runDir = values['run-dir'] ?? defaultRunDir();
-  const logger = createLogger({ name: 'vrrp', ...(values['log-level'] ? { level: values['log-level'] } : {}) });
+  const logger = createLogger({ name: 'vrrp', ...(level ? { level } : {}) });
   // The daemon (and the native socket addon) is loaded only once arguments are known to be fine.
   const { VrrpDaemon } = await import('../../vrrp/daemon.js');
   let daemon;
