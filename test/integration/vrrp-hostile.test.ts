@@ -21,8 +21,9 @@ interface Hostile {
   readonly bytes: () => Buffer;
 }
 
-function pkt(o: { vrid?: number; priority?: number; vips?: string[]; advertIntMs?: number; pass?: string; src?: string; dst?: string; ttl?: number; version?: 2 | 3 }): Buffer {
-  const advert = makeAdvert({ version: o.version ?? 2, vrid: o.vrid ?? 51, priority: o.priority ?? 200, vips: o.vips ?? [VIP], advertIntMs: o.advertIntMs ?? 1000, authPass: o.pass ?? 'secret12' });
+function pkt(o: { vrid?: number; priority?: number; vips?: string[]; advertIntMs?: number; pass?: string | null; src?: string; dst?: string; ttl?: number; version?: 2 | 3 }): Buffer {
+  const pass = o.pass === undefined ? 'secret12' : o.pass;
+  const advert = makeAdvert({ version: o.version ?? 2, vrid: o.vrid ?? 51, priority: o.priority ?? 200, vips: o.vips ?? [VIP], advertIntMs: o.advertIntMs ?? 1000, ...(pass === null ? {} : { authPass: pass }) });
   return encodeIpv4Packet(advert, { src: o.src ?? EVIL, dst: o.dst ?? GROUP, id: 7, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) });
 }
 
@@ -56,6 +57,17 @@ const HOSTILE: readonly Hostile[] = [
       return b;
     },
   },
+  {
+    // The type nibble is checked (#14) before the checksum (#17): the stale checksum does not matter.
+    what: 'advert type 2',
+    reason: 'type',
+    bytes: () => {
+      const b = Buffer.from(pkt({}));
+      b[20] = 0x22;
+      return b;
+    },
+  },
+  { what: 'no authentication to a PASS instance', reason: 'auth-type-mismatch', bytes: () => pkt({ pass: null }) },
   { what: 'unconfigured VRID', reason: 'unknown-vrid', unmatched: true, bytes: () => pkt({ vrid: 99 }) },
   { what: 'TTL 254 on a multicast instance', reason: 'ttl', bytes: () => pkt({ ttl: 254 }) },
   { what: 'wrong auth_pass', reason: 'auth-failure', bytes: () => pkt({ pass: 'wrongpw!' }) },
