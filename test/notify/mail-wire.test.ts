@@ -1,5 +1,6 @@
-// What the relay sees: spooled before the first send (relay up), smtp_helo_name / host name in EHLO, smtp_connect_timeout.
+// What the relay sees: spooled before the first send (relay up), EHLO name, default sender, smtp_connect_timeout.
 import test from 'ava';
+import os from 'node:os';
 import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
 import { tmpDir } from '../helpers/paths.js';
 import { event, until } from './_build.js';
@@ -50,4 +51,16 @@ test('smtp_connect_timeout bounds a relay that never greets (1 s here, not the 3
   t.is((line.smtp as { class: string }).class, 'timeout');
   t.true(took >= 900 && took < 6000, `gave up after ${took} ms`);
   t.is((await n.deliveryHealth())?.spool?.pending, 1, 'still spooled for the next attempt');
+});
+
+test('without notification_email_from the sender is <user running hapair>@<host name> (keepalived default)', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir() });
+  t.teardown(() => srv.stop());
+  const { n } = startNotifier(mailConfig(srv.port, { from: undefined }));
+  t.teardown(() => n.close(500));
+  n.transition(event('VI_1', 'BACKUP', 'MASTER'));
+  const [m] = await srv.waitForMessages(1);
+  const want = `${os.userInfo().username}@lb1.test`;
+  t.is(m!.from, want);
+  t.is((await parseReceived(m!)).from?.value[0]?.address, want);
 });
