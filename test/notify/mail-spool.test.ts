@@ -51,16 +51,18 @@ test('SMTP down for the whole transition: spooled durably, delivered in order on
   await until(() => files(path.join(spool, 'msg')).length === 0, 3000, 'spool emptied');
 });
 
-test('4xx is retried with backoff until accepted; other recipients are not held up', async (t) => {
+test('4xx is retried with backoff until accepted, later alerts wait behind it; other recipients are not held up', async (t) => {
   const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir(), rules: [{ stage: 'rcpt', addr: RCPT_A, code: 451, times: 2 }] });
   t.teardown(() => srv.stop());
   const { n, sink } = startNotifier(mailConfig(srv.port, { recipients: [RCPT_A, RCPT_B] }));
   t.teardown(() => n.close(500));
-  n.transition(event('VI_1', 'BACKUP', 'MASTER'));
-  await srv.waitForMessages(1);
-  t.deepEqual(srv.received[0]!.to, [RCPT_B], 'B first: A is deferred');
-  await srv.waitForMessages(2, 10_000);
-  t.deepEqual(srv.received[1]!.to, [RCPT_A]);
+  n.transition(event('VI_1', 'BACKUP', 'MASTER', { seq: 1 }));
+  n.transition(event('VI_1', 'MASTER', 'BACKUP', { seq: 2 }));
+  await srv.waitForMessages(2);
+  t.deepEqual(srv.received.slice(0, 2).map((m) => m.to), [[RCPT_B], [RCPT_B]], 'B first: A is deferred');
+  await srv.waitForMessages(4, 10_000);
+  t.deepEqual(await eventOrder(srv, RCPT_A), ['1', '2'], 'the deferred alert is not overtaken');
+  t.deepEqual(await eventOrder(srv, RCPT_B), ['1', '2']);
   const deferred = sink.lines.filter((l) => l.event === 'alert-deferred');
   t.is(deferred.length, 2);
   t.true(deferred.every((l) => (l.smtp as { responseCode: number }).responseCode === 451 && l.level === 40));
