@@ -87,10 +87,16 @@ export async function failoverMatrix(t: ExecutionContext, o: MatrixCell): Promis
   t.true(before.ping);
   t.is(before.mac, na.mac);
 
+  // Priority-0 adverts seen by a hapair b so far (graceful stop and MASTER -> FAULT must each add some).
+  const zeroRx = async () => (current(b).kind === 'hapair' ? (await instanceStatus(current(b))).counters.priorityZeroRx : 0);
+  const zero0 = await zeroRx();
+
   // 2. Graceful stop of the master: priority 0, b takes over within its skew time (plus scheduling slack).
   await current(a).daemon.stop('SIGTERM');
   const tookOver = await waitHolders(lab, nodes(), VIP, ['b'], 4000);
   t.true(tookOver < 2000, `takeover after graceful stop in ${tookOver} ms`);
+  const zero1 = await zeroRx();
+  if (current(b).kind === 'hapair') t.true(zero1 > zero0, 'b received the priority-0 stop advert');
   await waitUntil(async () => (await clientReaches(lab, 'c', VIP)).mac === nb.mac, 3000, 'client ARP entry repointed to b by GARP');
   t.true((await clientReaches(lab, 'c', VIP)).ping, 'client reaches the VIP after failover');
 
@@ -101,7 +107,13 @@ export async function failoverMatrix(t: ExecutionContext, o: MatrixCell): Promis
   // 4. Health script failure, weight 0 -> FAULT on a; b takes over; a recovers and preempts.
   fs.unlinkSync(a.files.flag);
   await waitHolders(lab, nodes(), VIP, ['b'], 5000);
-  if (current(a).kind === 'hapair') t.is((await instanceStatus(current(a))).state, 'FAULT');
+  // MASTER -> FAULT sends priority 0 (keepalived.md §2.7), so b takes over after its skew, not a down interval.
+  if (current(a).kind === 'hapair') {
+    const st = await instanceStatus(current(a));
+    t.like(st, { state: 'FAULT', lastReason: 'tracker-fault' });
+    t.true(st.counters.priorityZeroTx >= 1, `a sent priority 0 on FAULT (${st.counters.priorityZeroTx})`);
+  }
+  if (current(b).kind === 'hapair') t.true((await zeroRx()) > zero1, 'b received the priority-0 FAULT advert');
   fs.writeFileSync(a.files.flag, '');
   await waitHolders(lab, nodes(), VIP, ['a'], 9000);
 
