@@ -22,7 +22,7 @@ export const ROOT_UNSUPPORTED: UnsupportedTable = {
   static_rules: { level: 'error', why: 'static rules are not managed by hapair; configure them with the OS' },
   bfd_instance: { level: 'error', why: OTHER },
   garp_group: { level: 'warning', why: 'GARP pacing per interface group is not configurable' },
-  linkbeat_interfaces: { level: 'warning', why: 'hapair reads link state from the kernel (netlink-style), no polling' },
+  linkbeat_interfaces: { level: 'warning', why: 'hapair follows link state itself (`ip monitor` plus a 1 s poll of `ip -j addr`)' },
   interface_up_down_delays: { level: 'warning', why: 'interface up/down debouncing is not configurable' },
   net_namespace: { level: 'error', why: 'run hapair inside the namespace instead (ip netns exec)' },
 };
