@@ -43,11 +43,13 @@ for (const method of ['PLAIN', 'LOGIN']) {
 test('AUTH with the password from smtp_auth_password_env', async (t) => {
   const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir(), auth: { user: 'alert', pass: SECRET } });
   t.teardown(() => srv.stop());
-  const { n } = startNotifier(mailConfig(srv.port, { authUser: 'alert', authPasswordEnv: 'HAPAIR_SMTP_PW' }), { env: { HAPAIR_SMTP_PW: SECRET } });
+  const { n, sink } = startNotifier(mailConfig(srv.port, { authUser: 'alert', authPasswordEnv: 'HAPAIR_SMTP_PW' }), { env: { HAPAIR_SMTP_PW: SECRET } });
   t.teardown(() => n.close(500));
   n.transition(event('VI_1', 'BACKUP', 'MASTER'));
   const [m] = await srv.waitForMessages(1);
   t.is(m!.user, 'alert');
+  await until(() => sink.lines.some((l) => l.event === 'alert-delivered'), 5000, 'delivered');
+  t.true(sink.raw.length > 0 && noSecretIn(sink.raw), 'debug-level log lines carry no password');
 });
 
 test('wrong password: auth failure logged as an error, alert kept spooled, no secret in logs', async (t) => {
