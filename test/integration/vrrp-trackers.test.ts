@@ -1,5 +1,6 @@
 // Trackers on a running hapair node: track_interface (unweighted -> FAULT, weighted -> priority), vrrp_script weights
-// (positive and negative) in the effective priority, and a vrrp_sync_group whose members go FAULT and MASTER together.
+// (positive and negative) in the effective priority, a vrrp_sync_group whose members go FAULT and MASTER together, and
+// dont_track_primary (the instance's own interface going down is not a FAULT).
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,8 +12,8 @@ import { hasVip, startHapair, status, waitUntil } from '../helpers/lab-vrrp.js';
 
 const V3 = ['version 3', 'advert_int 0.2'];
 const block = (head: string, lines: readonly string[]) => [`${head} {`, ...lines.map((l) => `    ${l}`), '}'].join('\n');
-const inst = (name: string, vrid: number, prio: number, vip: string, more: readonly string[] = []) =>
-  block(`vrrp_instance ${name}`, ['interface eth0', `virtual_router_id ${vrid}`, `priority ${prio}`, ...V3, 'virtual_ipaddress {', `    ${vip}/24`, '}', ...more]);
+const inst = (name: string, vrid: number, prio: number, vip: string, more: readonly string[] = [], iface = 'eth0') =>
+  block(`vrrp_instance ${name}`, [`interface ${iface}`, `virtual_router_id ${vrid}`, `priority ${prio}`, ...V3, 'virtual_ipaddress {', `    ${vip}/24`, '}', ...more]);
 
 test.serial('track_interface FAULTs its instance and the sync group follows; weighted trackers move the effective priority', async (t) => {
   if (!requireRoot(t)) return;
@@ -23,6 +24,7 @@ test.serial('track_interface FAULTs its instance and the sync group follows; wei
   await lab.ip(a.ns, ['link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1p']);
   await lab.ip(a.ns, ['link', 'set', 'eth1', 'up']);
   await lab.ip(a.ns, ['link', 'set', 'eth1p', 'up']);
+  await lab.ip(a.ns, ['addr', 'add', '198.18.1.11/24', 'dev', 'eth1']);
   const dir = tmpDir('hapair-trackers-');
   const up = path.join(dir, 'up-ok');
   const down = path.join(dir, 'down-ok');
@@ -36,6 +38,7 @@ test.serial('track_interface FAULTs its instance and the sync group follows; wei
     inst('VI_2', 52, 200, '198.18.0.101'),
     block('vrrp_sync_group G', ['group {', '    VI_1', '    VI_2', '}']),
     inst('VI_3', 53, 100, '198.18.0.102', ['track_interface {', '    eth1 weight -25', '}', 'track_script {', '    chk_plus', '    chk_minus', '}']),
+    inst('VI_4', 54, 100, '198.18.1.100', ['dont_track_primary'], 'eth1'),
     '',
   ].join('\n');
   const n = startHapair(lab, a, conf, dir);
@@ -48,7 +51,7 @@ test.serial('track_interface FAULTs its instance and the sync group follows; wei
   const vips = async () => Promise.all(['198.18.0.100', '198.18.0.101', '198.18.0.102'].map((v) => hasVip(lab, a, v)));
 
   // Start: everyone MASTER; VI_3 = 100 + 10 (chk_plus ok) + 0 (chk_minus ok, negative weights count when failed).
-  await until('all MASTER', (s) => ['VI_1', 'VI_2', 'VI_3'].every((i) => s[i]?.state === 'MASTER'));
+  await until('all MASTER', (s) => ['VI_1', 'VI_2', 'VI_3', 'VI_4'].every((i) => s[i]?.state === 'MASTER'));
   t.deepEqual(await vips(), [true, true, true]);
   t.is((await get('VI_3')).effectivePriority, 110);
 
@@ -73,6 +76,9 @@ test.serial('track_interface FAULTs its instance and the sync group follows; wei
   t.like(await get('VI_3'), { state: 'MASTER', effectivePriority: 85 });
   const tr = (await get('VI_1')).trackers.find((x) => x.kind === 'interface' && x.name === 'eth1');
   t.like(tr, { ok: false, weight: 0 });
+  // VI_4 runs on eth1 itself but has dont_track_primary: still MASTER, never FAULT.
+  t.is((await get('VI_4')).state, 'MASTER');
+  t.false(n.daemon.lines.some((l) => l.event === 'transition' && l.instance === 'VI_4' && l.to === 'FAULT'), 'dont_track_primary: no FAULT');
 
   // eth1 up again: the group leaves FAULT and goes MASTER together; VI_3 back to 110.
   await lab.ip(a.ns, ['link', 'set', 'eth1', 'up']);
