@@ -11,6 +11,7 @@ import { buildMailer, mailEnabled, mailFingerprint, mailSecrets } from './build.
 import type { DeliveryHealth } from './report.js';
 import { within } from './within.js';
 import { checkMailSettings } from './check.js';
+import { checkNotifyMailLines } from './check-lines.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 
 export interface NotifierDeps {
@@ -77,7 +78,8 @@ export function createNotifier(config: KeepalivedConfig, deps: NotifierDeps): No
   let fingerprint = mailFingerprint(config, secrets, hostname);
   const warnNoMail = (c: KeepalivedConfig) => {
     // Bad addresses, ports, TLS/auth combinations: the same file:line diagnostics as `hapair check`, at every (re)start.
-    for (const d of checkMailSettings(c.global.mail)) {
+    // ...and notify_* lines running `hapair notify-mail` that it would refuse (no alert at all from them).
+    for (const d of [...checkMailSettings(c.global.mail), ...checkNotifyMailLines(c)]) {
       logger[d.severity === 'error' ? 'error' : 'warn']({ event: 'mail-config', file: d.file, line: d.line, code: d.code, severity: d.severity }, formatDiagnostic(d));
     }
     if (!mailEnabled(c) && [...c.instances, ...c.syncGroups].some((t) => t.smtpAlert)) {
@@ -134,4 +136,5 @@ export function createNotifier(config: KeepalivedConfig, deps: NotifierDeps): No
 
 export type { NotifySink, TransitionEvent, StatusProvider } from './types.js';
 export { checkMailSettings } from './check.js';
+export { checkNotifyMailLines } from './check-lines.js';
 export { mailEnabled } from './build.js';

@@ -10,32 +10,9 @@ import { defaultFrom, hostFacts } from './host.js';
 import { loadMailSecrets, type MailSecrets } from './secrets.js';
 import { Spool } from './spool.js';
 import { createMailTransport, probeRelay } from './transport.js';
-import type { TransitionEvent } from './types.js';
+import type { CliAlertRequest } from './notify-mail-args.js';
 
-export interface CliAlertRequest {
-  readonly kind: 'INSTANCE' | 'GROUP';
-  readonly name?: string;
-  readonly state: TransitionEvent['to'];
-  readonly priority?: number; // from keepalived's generic notify argv
-}
-
-/**
- * Which instance/group the alert is about: the named one; else the only instance; else the one instance
- * whose notify_<state> line runs `notify-mail` (so a drop-in `notify_master "hapair notify-mail master"`
- * needs no --instance even with several instances). Returns an error text when it stays ambiguous.
- */
-export function resolveTarget(config: KeepalivedConfig, req: CliAlertRequest): { kind: 'INSTANCE' | 'GROUP'; name: string } | string {
-  const pool = req.kind === 'GROUP' ? config.syncGroups : config.instances;
-  const word = req.kind === 'GROUP' ? 'vrrp_sync_group' : 'vrrp_instance';
-  if (req.name !== undefined) {
-    return pool.some((t) => t.name === req.name) ? { kind: req.kind, name: req.name } : `no ${word} named '${req.name}' in ${config.files[0] ?? 'the config'}`;
-  }
-  if (pool.length === 1) return { kind: req.kind, name: pool[0]!.name };
-  const slot = ({ MASTER: 'master', BACKUP: 'backup', FAULT: 'fault', STOP: 'stop' } as const)[req.state];
-  const users = pool.filter((t) => t.notify[slot]?.argv.some((a) => a.includes('notify-mail')));
-  if (users.length === 1) return { kind: req.kind, name: users[0]!.name };
-  return `cannot tell which ${word} this is about (${pool.length} in the config): pass --instance NAME`;
-}
+export { resolveTarget, type CliAlertRequest } from './notify-mail-args.js';
 
 /** The alert for a notify-script invocation: everything the config knows; the reason is unknown here. */
 export function cliAlert(config: KeepalivedConfig, target: { kind: 'INSTANCE' | 'GROUP'; name: string }, req: CliAlertRequest, hostname: string, now: number): AlertMessage {

@@ -1,10 +1,10 @@
 // `hapair notify-mail`: queue a state-change alert (drop-in for mail_notify.py in notify_* lines), deliver it if it can.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { HaError, errorMessage } from '../../core/errors.js';
+import { HaError } from '../../core/errors.js';
 import { ConfigError, formatDiagnostic } from '../../core/diagnostics.js';
 import { createLogger } from '../../core/logger.js';
 import { DEFAULT_KEEPALIVED_CONF } from '../../core/paths.js';
+import { parseNotifyMail, stateRequest } from '../../notify/notify-mail-args.js';
 
 export const usage = `usage: hapair notify-mail master|backup|fault|stop [--instance NAME] [-f FILE] [--wait SECS]
        hapair notify-mail INSTANCE|GROUP NAME STATE PRIORITY [-f FILE]   (as keepalived's generic \`notify\`)
@@ -27,55 +27,21 @@ Example (keepalived.conf):  notify_master "/usr/local/bin/hapair notify-mail mas
 Exit status: 0 spooled (or delivered), 1 neither spooled nor delivered, or credentials unreadable (the alert
 stays spooled) / config errors, 2 bad usage.`;
 
-const STATE_WORDS: Readonly<Record<string, 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'>> = { master: 'MASTER', backup: 'BACKUP', fault: 'FAULT', stop: 'STOP' };
-
 function configFile(given: string | undefined): string {
   if (given !== undefined) return given;
   if (fs.existsSync(DEFAULT_KEEPALIVED_CONF)) return DEFAULT_KEEPALIVED_CONF;
   return fs.existsSync('/etc/keepalived/keepalived.conf') ? '/etc/keepalived/keepalived.conf' : DEFAULT_KEEPALIVED_CONF;
 }
 
-/** Positionals -> request: `master` or keepalived's `TYPE NAME STATE PRIORITY`. */
-function request(pos: readonly string[], instance: string | undefined, group: string | undefined) {
-  if (pos.length === 4 && (pos[0] === 'INSTANCE' || pos[0] === 'GROUP')) {
-    const state = STATE_WORDS[pos[2]!.toLowerCase()];
-    const priority = Number(pos[3]);
-    if (!state || !Number.isInteger(priority)) throw new HaError('EUSAGE', `expected TYPE NAME STATE PRIORITY, got '${pos.join(' ')}'\n${usage}`);
-    return { kind: pos[0], name: pos[1]!, state, priority } as const;
-  }
-  if (pos.length !== 1) throw new HaError('EUSAGE', `expected one state word (master|backup|fault|stop)\n${usage}`);
-  const word = pos[0]!.toLowerCase();
-  const state = STATE_WORDS[word];
-  if (!state) {
-    const hint = word === 'falut' ? " (did you mean 'fault'? seed configs carry this typo)" : '';
-    throw new HaError('EUSAGE', `unknown state '${pos[0]}'${hint}: use master|backup|fault|stop`);
-  }
-  return { kind: group !== undefined ? 'GROUP' : 'INSTANCE', ...(group ?? instance ? { name: (group ?? instance)! } : {}), state } as const;
-}
-
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'f' },
-        instance: { type: 'string', short: 'i' },
-        group: { type: 'string' },
-        wait: { type: 'string' },
-        flush: { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new HaError('EUSAGE', `${errorMessage(err)}\n${usage}`);
-  }
+  const parsed = parseNotifyMail(argv);
+  if (!parsed.ok) throw new HaError('EUSAGE', `${parsed.error}\n${usage}`);
   const { values, positionals } = parsed;
   const waitSec = values.wait === undefined ? 5 : Number(values.wait);
   if (!Number.isFinite(waitSec) || waitSec < 0) throw new HaError('EUSAGE', `--wait needs seconds >= 0, not '${values.wait}'`);
-  const req = values.flush ? undefined : request(positionals, values.instance, values.group);
+  const asked = values.flush ? undefined : stateRequest(positionals, values.instance, values.group);
+  if (asked && 'error' in asked) throw new HaError('EUSAGE', positionals.length === 1 ? asked.error : `${asked.error}\n${usage}`);
+  const req = asked;
   if (values.flush && positionals.length > 0) throw new HaError('EUSAGE', `--flush takes no state word\n${usage}`);
   const file = configFile(values.config);
   const { loadKeepalivedConfigOrThrow } = await import('../../vrrp/config/load.js');
