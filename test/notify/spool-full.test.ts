@@ -26,7 +26,9 @@ test('daemon: spool file system full after start -> ESPOOL error per alert, ever
   const [cmd, ...args] = inSmallTmpfs(spoolDir, [process.execPath, driver, JSON.stringify({ port: srv.port, spoolDir, count: 3, seqBase: 70, fill: true })]);
   const d = new Daemon(cmd!, args, { env: { ...process.env, HAPAIR_LOG_LEVEL: 'info' } });
   t.teardown(() => d.stop('SIGKILL'));
-  const filled = await d.waitFor((l) => l.event === 'driver-filled', 10_000, 'spool filled');
+  const filled = await d.waitFor((l) => l.event === 'driver-filled', 10_000, 'spool filled').catch((err: unknown) => {
+    throw new Error(`${String(err)}; child stderr (unshare/mount need root with CAP_SYS_ADMIN): ${d.stderr.slice(-400)}`);
+  });
   t.is(filled.code, 'ENOSPC');
   await srv.waitForMessages(3, 10_000);
   const failed = d.lines.filter((l) => l.event === 'alert-spool-failed');
