@@ -75,6 +75,8 @@ for (const [title, v, len] of CASES) {
     t.true(kg.length >= GARPS, `keepalived GARPs: ${kg.length}`);
     t.true(hg.length >= GARPS, `hapair GARPs: ${hg.length}`);
     t.is(hg[0]!.senderMac, a.mac);
+    // Takeover latency on the wire: first GARP after the first MASTER advert (keepalived: same loop, microseconds).
+    t.log(`first GARP after first advert: keepalived ${((kg[0]!.ts - kf!.ts) * 1000).toFixed(1)} ms, hapair ${((hg[0]!.ts - hf!.ts) * 1000).toFixed(1)} ms`);
     for (const [who, g] of [['keepalived', kg], ['hapair', hg]] as const) {
       const first = g.slice(0, 5).map((x) => x.ts);
       t.true(first[4]! - first[0]! < 0.5, `${who}: first burst of 5 together (${(first[4]! - first[0]!).toFixed(3)} s)`);
