@@ -85,7 +85,7 @@ function checkAuthAndTls(mail: MailSettings, push: Push): void {
     push('smtp_auth_password_env', 'warning', 'mail-password-env', `smtp_auth_password_env: variable ${mail.authPasswordEnv} is not set in this environment`, 'set it in the service environment (e.g. systemd EnvironmentFile=)');
   }
   if (mail.authUser !== undefined && mail.tls === 'none') push('smtp_tls', 'warning', 'mail-auth-cleartext', 'SMTP AUTH with smtp_tls none sends the password in clear text', 'use `smtp_tls require-starttls` or `implicit`');
-  if (mail.authUser !== undefined && mail.tls === 'starttls') push('smtp_tls', 'warning', 'mail-auth-opportunistic', 'SMTP AUTH with opportunistic STARTTLS: a server (or attacker) not offering STARTTLS gets the password in clear text', 'use `smtp_tls require-starttls`');
+  if (mail.authUser !== undefined && mail.tls === 'starttls') push('smtp_tls', 'warning', 'mail-auth-opportunistic', 'SMTP AUTH with opportunistic STARTTLS: a server (or attacker) not offering STARTTLS gets the password in clear text, and the certificate is not verified', 'use `smtp_tls require-starttls`');
   if (mail.tlsCaFile !== undefined) {
     const why = readable(mail.tlsCaFile);
     if (why) push('smtp_tls_ca_file', 'error', 'mail-ca-file', `smtp_tls_ca_file ${mail.tlsCaFile}: cannot read (${why})`);

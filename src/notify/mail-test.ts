@@ -6,7 +6,7 @@ import { composeAlert } from './compose.js';
 import { defaultFrom, hostFacts } from './host.js';
 import { loadMailSecrets } from './secrets.js';
 import { describeFailure, type SmtpFailure } from './smtp-errors.js';
-import { createMailTransport } from './transport.js';
+import { createMailTransport, verifiesCertificate } from './transport.js';
 
 export interface MailTestStep {
   readonly step: 'relay' | 'send';
@@ -22,7 +22,8 @@ export function relaySummary(config: KeepalivedConfig): string {
   const m = config.global.mail;
   const s = m.smtpServer;
   const auth = m.authUser !== undefined ? `auth ${m.authUser} (password from ${m.authPasswordFile !== undefined ? `file ${m.authPasswordFile}` : `env ${m.authPasswordEnv}`})` : 'no auth';
-  return `${s ? `${s.host}:${s.port}` : '(no smtp_server)'}, tls ${m.tls}${m.tlsCaFile ? ` (CA ${m.tlsCaFile})` : ''}, ${auth}, timeout ${m.connectTimeoutSec} s`;
+  const cert = m.tls === 'none' ? '' : verifiesCertificate(m) ? (m.tlsCaFile ? ` (CA ${m.tlsCaFile})` : ' (system CAs)') : ' (certificate not verified)';
+  return `${s ? `${s.host}:${s.port}` : '(no smtp_server)'}, tls ${m.tls}${cert}, ${auth}, timeout ${m.connectTimeoutSec} s`;
 }
 
 /**

@@ -23,6 +23,19 @@ const TLS_FLAGS: Readonly<Record<MailSettings['tls'], { secure: boolean; require
   implicit: { secure: true, requireTLS: false, ignoreTLS: false },
 };
 
+/**
+ * Whether the relay's certificate is verified. `starttls` is opportunistic (RFC 7435; Postfix `may`): it
+ * encrypts when the relay offers STARTTLS but does not authenticate it unless the operator asked for that
+ * with smtp_tls_ca_file or an explicit smtp_tls_verify yes. Otherwise a relay offering STARTTLS with a
+ * self-signed certificate (Debian's postfix ships with the snakeoil one) would get no alert at all, where
+ * keepalived's plain SMTP delivers. require-starttls and implicit verify unless smtp_tls_verify no.
+ */
+export function verifiesCertificate(mail: MailSettings): boolean {
+  if (mail.tls !== 'starttls') return mail.tlsRejectUnauthorized;
+  const asked = mail.tlsCaFile !== undefined || mail.where['smtp_tls_verify'] !== undefined;
+  return asked && mail.tlsRejectUnauthorized;
+}
+
 /** nodemailer options for `mail` (caller checked smtpServer is set). Pure apart from os.hostname(). */
 export function smtpOptions(mail: MailSettings, secrets: MailSecrets, opts: { pool: boolean; hostname?: string }): PoolOptions {
   const server = mail.smtpServer!;
@@ -38,7 +51,7 @@ export function smtpOptions(mail: MailSettings, secrets: MailSecrets, opts: { po
     socketTimeout: timeoutMs,
     socketCloseTimeout: 0,
     tls: {
-      rejectUnauthorized: mail.tlsRejectUnauthorized,
+      rejectUnauthorized: verifiesCertificate(mail),
       ...(secrets.ca ? { ca: secrets.ca } : {}),
       ...(net.isIP(server.host) ? {} : { servername: server.host }),
     },

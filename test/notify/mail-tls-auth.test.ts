@@ -136,3 +136,30 @@ test('require-starttls against a server without STARTTLS: refused, nothing sent 
   t.is((line.smtp as { class: string }).class, 'tls');
   t.is(srv.received.length, 0);
 });
+
+test('opportunistic starttls (the default) against a self-signed relay certificate: encrypted and delivered, like a Debian postfix with snakeoil', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir(), tls: { key: pki.keyFile, cert: pki.certFile } });
+  t.teardown(() => srv.stop());
+  const { n } = startNotifier(mailConfig(srv.port, { tls: 'starttls' }));
+  t.teardown(() => n.close(500));
+  n.transition(event('VI_1', 'BACKUP', 'MASTER'));
+  const [m] = await srv.waitForMessages(1);
+  t.true(m!.secure);
+});
+
+for (const [title, over] of [
+  ['smtp_tls_ca_file of another CA', { tlsCaFile: 'OTHER' }],
+  ['an explicit smtp_tls_verify yes', { where: { smtp_tls_verify: { file: 'k.conf', line: 9 } } }],
+] as const) {
+  test(`opportunistic starttls verifies the certificate when asked (${title}): TLS failure, nothing sent`, async (t) => {
+    const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir(), tls: { key: pki.keyFile, cert: pki.certFile } });
+    t.teardown(() => srv.stop());
+    const extra = 'tlsCaFile' in over ? { tlsCaFile: pki.otherCaFile } : over;
+    const { n, sink } = startNotifier(mailConfig(srv.port, { tls: 'starttls', ...extra }));
+    t.teardown(() => n.close(500));
+    n.transition(event('VI_1', 'BACKUP', 'MASTER'));
+    await until(() => sink.lines.some((l) => l.event === 'alert-deferred'), 8000, 'deferred');
+    t.is((sink.lines.find((l) => l.event === 'alert-deferred')!.smtp as { class: string }).class, 'tls');
+    t.is(srv.received.length, 0);
+  });
+}

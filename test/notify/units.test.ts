@@ -8,6 +8,9 @@ import { headerText, isValidAddress } from '../../src/notify/address.js';
 import { recipientKey } from '../../src/notify/spool.js';
 import { tryLock } from '../../src/notify/lock.js';
 import { tmpDir } from '../helpers/paths.js';
+import { verifiesCertificate } from '../../src/notify/transport.js';
+import type { MailSettings } from '../../src/vrrp/types.js';
+import { mail } from './_build.js';
 
 const errs: [string, Record<string, unknown>, string, string][] = [
   ['refused', { code: 'ESOCKET', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:25', command: 'CONN' }, 'refused', 'relay'],
@@ -82,3 +85,14 @@ test('locks: exclusive; a lock left by a dead process is broken; a live holder i
   t.truthy(c, 'lock from a previous boot is stale');
   await c!.release();
 });
+
+const VERIFY: [string, Partial<MailSettings>, boolean][] = [
+  ['starttls, nothing set: opportunistic, not verified', { tls: 'starttls' }, false],
+  ['starttls + CA file', { tls: 'starttls', tlsCaFile: '/etc/ssl/relay-ca.pem' }, true],
+  ['starttls + explicit smtp_tls_verify yes', { tls: 'starttls', where: { smtp_tls_verify: { file: 'k', line: 1 } } }, true],
+  ['starttls + CA file + smtp_tls_verify no', { tls: 'starttls', tlsCaFile: '/x.pem', tlsRejectUnauthorized: false }, false],
+  ['require-starttls verifies by default', { tls: 'require-starttls' }, true],
+  ['implicit verifies by default', { tls: 'implicit' }, true],
+  ['require-starttls + smtp_tls_verify no', { tls: 'require-starttls', tlsRejectUnauthorized: false }, false],
+];
+for (const [title, over, want] of VERIFY) test(`verifiesCertificate: ${title}`, (t) => t.is(verifiesCertificate(mail(over)), want));
