@@ -5,6 +5,7 @@ import type { CheckStatusCode } from '../types.js';
 import { CHECK_BUFSIZE, evalHttpExpect, evalTcpExpect, readHttpResponse, type ExpectEval, type HttpResponse } from './expect.js';
 import { frameAgentReply } from './agent-reply.js';
 import { buildHttpRequest, type CheckPlan, type Target } from './plan.js';
+import { fastKind, fastProbe } from './fast-probe.js';
 
 export interface ProbeInput {
   readonly plan: CheckPlan;
@@ -118,7 +119,21 @@ function connect(host: string, port: number, deadline: number, bare = false): Pr
 }
 
 /** Runs one check. Never throws: every failure becomes a status. */
-export async function runProbe(input: ProbeInput): Promise<ProbeOutcome> {
+export function runProbe(input: ProbeInput): Promise<ProbeOutcome> {
+  const kind = fastKind(input.plan);
+  if (kind) return new Promise((resolve) => fastProbe(input, kind, resolve));
+  return runGeneric(input);
+}
+
+/** runProbe with a callback: plain connect and agent checks (the bulk at scale) then run without any promise. */
+export function probeCb(input: ProbeInput, done: (o: ProbeOutcome) => void): void {
+  const kind = fastKind(input.plan);
+  if (kind) fastProbe(input, kind, done);
+  else void runGeneric(input).then(done);
+}
+
+/** The generic rule interpreter: connect/send/expect steps over net.Socket. */
+async function runGeneric(input: ProbeInput): Promise<ProbeOutcome> {
   const start = performance.now();
   const done = (status: CheckStatusCode, info: string, extra: Partial<ProbeOutcome> = {}): ProbeOutcome => ({
     status,

@@ -147,13 +147,15 @@ export interface Target {
 /** Health checks go to `addr`/`port` if set, else the server's current address and port (haproxy.md §1.5). */
 export function healthTarget(s: RuntimeServerView): Target {
   const port = s.config.checkPort ?? s.port;
-  return { host: s.config.checkAddr ?? s.addr, ...(port !== undefined ? { port } : {}) };
+  const host = s.config.checkAddr ?? s.addr;
+  return port !== undefined ? { host, port } : { host };
 }
 
 /** The agent goes to agent-addr, else `addr`, else the server address, on agent-port. */
 export function agentTarget(s: RuntimeServerView): Target {
   const port = s.config.agentPort;
-  return { host: s.config.agentAddr ?? s.config.checkAddr ?? s.addr, ...(port !== undefined ? { port } : {}) };
+  const host = s.config.agentAddr ?? s.config.checkAddr ?? s.addr;
+  return port !== undefined ? { host, port } : { host };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { BackendView, CheckState, CheckStatusCode, ProxyRuntimeView, Server
 import { CHECK_STATUS } from './status.js';
 import { decideTransition, jitter, selectInterval, stepHealth, type CheckKind } from './health.js';
 import { agentPlan, agentTarget, healthPlan, healthTarget, sendStateValue, PlanError, type CheckPlan } from './plan.js';
-import { runProbe, type ProbeOutcome } from './engine.js';
+import { probeCb, type ProbeInput, type ProbeOutcome } from './engine.js';
 import { runExternalCheck } from './external.js';
 import { agentVerdict, applyAgentWeight, parseAgentLine, sanitizeAgentText } from './agent-reply.js';
 
@@ -17,6 +17,10 @@ export interface TaskContext {
   readonly random: () => number;
   /** Called after the agent changed admin flags, so the health check can pause/resume at once. */
   readonly adminChanged: (server: ServerControl) => void;
+}
+
+function probeError(err: unknown): ProbeOutcome {
+  return { status: 'SOCKERR', info: err instanceof Error ? err.message : String(err), durationMs: 0 };
 }
 
 export function isMaint(s: ServerControl): boolean {
@@ -47,7 +51,13 @@ export class CheckTask {
   private timer: TimerHandle | undefined;
   private plan: CheckPlan | undefined;
   private planError: string | undefined;
-  inflight: Promise<void> | undefined;
+  /** A run is in progress (from its timer to the applied result); `idle()` waiters. */
+  private busy = false;
+  private waiters: (() => void)[] = [];
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.run();
+  };
 
   constructor(
     readonly kind: CheckKind,
@@ -89,17 +99,13 @@ export class CheckTask {
   }
 
   state(): CheckState {
-    return {
-      enabled: this.enabled,
-      health: this.health,
-      rise: this.rise,
-      fall: this.fall,
-      status: this.status,
-      ...(this.code !== undefined ? { code: this.code } : {}),
-      ...(this.durationMs !== undefined ? { durationMs: this.durationMs } : {}),
-      desc: this.desc,
-      running: this.running,
+    // Built field by field (no spreads: this runs twice per check).
+    const st: { -readonly [K in keyof CheckState]: CheckState[K] } = {
+      enabled: this.enabled, health: this.health, rise: this.rise, fall: this.fall, status: this.status, desc: this.desc, running: this.running,
     };
+    if (this.code !== undefined) st.code = this.code;
+    if (this.durationMs !== undefined) st.durationMs = this.durationMs;
+    return st;
   }
 
   /** Hands the display state to the server; `failedCheck` marks a completed check that counted as a failure. */
@@ -110,10 +116,17 @@ export class CheckTask {
   schedule(delayMs: number): void {
     if (this.stopped) return;
     this.ctx.clock.clearTimeout(this.timer);
-    this.timer = this.ctx.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.inflight = this.run().finally(() => (this.inflight = undefined));
-    }, Math.max(0, delayMs));
+    this.timer = this.ctx.clock.setTimeout(this.onTimer, Math.max(0, delayMs));
+  }
+
+  /** Resolves once the current run (if any) has applied its result (tests, benchmarks, ChecksHandle.idle). */
+  get inflight(): Promise<void> | undefined {
+    return this.busy ? new Promise((resolve) => this.waiters.push(resolve)) : undefined;
+  }
+
+  private settled(): void {
+    this.busy = false;
+    for (const w of this.waiters.splice(0)) w();
   }
 
   stop(): void {
@@ -163,34 +176,32 @@ export class CheckTask {
     }
   }
 
-  private async probe(): Promise<ProbeOutcome> {
+  /** Starts the probe; `done` gets the outcome exactly once (synchronously for some failures). */
+  private probe(done: (o: ProbeOutcome) => void): void {
     const s = this.server;
     const section = this.backend.section;
-    if (!this.plan) return { status: 'SOCKERR', info: this.planError ?? 'no check plan', durationMs: 0 };
+    if (!this.plan) return done({ status: 'SOCKERR', info: this.planError ?? 'no check plan', durationMs: 0 });
     const t = section.timeouts;
     if (this.plan.type === 'external') {
       const ext = section.healthCheck.external;
       if (!this.ctx.runtime.config.global.externalCheck || !ext) {
-        return { status: 'PROCERR', info: "external checks need 'external-check' in global and 'external-check command'", durationMs: 0 };
+        return done({ status: 'PROCERR', info: "external checks need 'external-check' in global and 'external-check command'", durationMs: 0 });
       }
       const timeoutMs = t.check !== undefined && t.connect !== undefined ? Math.min(this.inter, t.connect) : this.inter;
-      return runExternalCheck({ command: ext.command, path: ext.path, section, server: s, timeoutMs });
+      runExternalCheck({ command: ext.command, path: ext.path, section, server: s, timeoutMs }).then(done, (err: unknown) => done(probeError(err)));
+      return;
     }
     const plan = this.plan;
-    return runProbe({
-      plan,
-      target: this.kind === 'agent' ? agentTarget(s) : healthTarget(s),
-      interMs: this.inter,
-      ...(t.connect !== undefined ? { connectTimeoutMs: t.connect } : {}),
-      ...(t.check !== undefined ? { checkTimeoutMs: t.check } : {}),
-      serverDown: s.op === 'down',
-      ...(plan.sendState
-        ? { extraHeaders: () => [['X-Haproxy-Server-State', sendStateValue(s, this.backend, this.ctx.runtime.info().node)] as const] }
-        : {}),
-    });
+    const input: { -readonly [K in keyof ProbeInput]: ProbeInput[K] } = {
+      plan, target: this.kind === 'agent' ? agentTarget(s) : healthTarget(s), interMs: this.inter, serverDown: s.op === 'down',
+    };
+    if (t.connect !== undefined) input.connectTimeoutMs = t.connect;
+    if (t.check !== undefined) input.checkTimeoutMs = t.check;
+    if (plan.sendState) input.extraHeaders = () => [['X-Haproxy-Server-State', sendStateValue(s, this.backend, this.ctx.runtime.info().node)] as const];
+    probeCb(input, done);
   }
 
-  async run(): Promise<void> {
+  run(): void {
     if (this.stopped || !this.enabled) return;
     if (this.kind === 'check') {
       // Health checks are paused in maintenance; the agent keeps running (haproxy.md §6.3).
@@ -203,13 +214,26 @@ export class CheckTask {
     }
     const gen = this.generation;
     this.running = true;
+    this.busy = true;
     this.publish();
-    let outcome: ProbeOutcome;
+    let delivered = false;
+    const probed = (outcome: ProbeOutcome): void => {
+      if (delivered) return;
+      delivered = true;
+      try {
+        this.applyOutcome(gen, outcome);
+      } finally {
+        this.settled();
+      }
+    };
     try {
-      outcome = await this.probe();
+      this.probe(probed);
     } catch (err) {
-      outcome = { status: 'SOCKERR', info: err instanceof Error ? err.message : String(err), durationMs: 0 };
+      probed(probeError(err));
     }
+  }
+
+  private applyOutcome(gen: number, outcome: ProbeOutcome): void {
     if (this.stopped) return;
     this.running = false;
     if (gen !== this.generation) {

@@ -44,6 +44,8 @@ export interface Conn {
   end(): void;
   /** Closes now; queued writes are dropped. */
   destroy(): void;
+  /** Closes now with a RST (SO_LINGER 0: no TIME_WAIT left behind), like haproxy's health checks. No event follows. */
+  reset(): void;
   pause(): void;
   resume(): void;
 }

@@ -3,7 +3,8 @@
 import type net from 'node:net';
 import { netDialer, type Attempt, type DialTarget } from '../backend/connect.js';
 import { NO_EVENTS, type Conn, type ConnEvents } from './conn.js';
-import { hookAccept, rawDial, rawSockets } from './raw.js';
+import { rawSockets } from './raw.js';
+import { hookAccept, rawDial } from './raw-dial.js';
 import { isIP } from 'node:net';
 
 export class NetConn implements Conn {
@@ -78,6 +79,10 @@ export class NetConn implements Conn {
   destroy(): void {
     this.sock.destroy();
   }
+  reset(): void {
+    if (this.sock.readyState === 'open' && typeof this.sock.resetAndDestroy === 'function') this.sock.resetAndDestroy();
+    else this.sock.destroy();
+  }
   pause(): void {
     this.sock.pause();
   }
@@ -86,12 +91,15 @@ export class NetConn implements Conn {
   }
 }
 
-/** The data plane's dialer: raw TCP handles for IP addresses, net.Socket for unix paths and host names. */
-export function dialConn(target: DialTarget, timeoutMs: number | undefined, signal: AbortSignal | undefined, done: (a: Attempt<Conn>) => void): void {
-  if (rawSockets && !target.path && isIP(target.host) !== 0) return rawDial(target, timeoutMs, signal, done);
+/** The data plane's dialer: raw TCP handles for IP addresses, net.Socket for unix paths and host names. `noDelay`
+ *  sets TCP_NODELAY once connected (a connect-only health check skips it). */
+export function dialConn(
+  target: DialTarget, timeoutMs: number | undefined, signal: AbortSignal | undefined, done: (a: Attempt<Conn>) => void, noDelay = true,
+): void {
+  if (rawSockets && !target.path && isIP(target.host) !== 0) return rawDial(target, timeoutMs, signal, done, noDelay);
   netDialer(target, timeoutMs, signal, (a) => {
     if (!a.ok) return done(a);
-    a.socket.setNoDelay(true);
+    if (noDelay) a.socket.setNoDelay(true);
     done({ ok: true, socket: new NetConn(a.socket) });
   });
 }

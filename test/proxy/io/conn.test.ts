@@ -4,7 +4,8 @@
 import test from 'ava';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import { hookAccept, rawDial, rawSockets } from '../../../src/proxy/io/raw.js';
+import { rawSockets } from '../../../src/proxy/io/raw.js';
+import { hookAccept, rawDial } from '../../../src/proxy/io/raw-dial.js';
 import { NetConn } from '../../../src/proxy/io/net-conn.js';
 import { netDialer, type Attempt, type DialTarget } from '../../../src/proxy/backend/connect.js';
 import type { Conn, ConnEvents } from '../../../src/proxy/io/conn.js';
