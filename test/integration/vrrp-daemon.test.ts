@@ -1,12 +1,13 @@
 // One hapair node: start-up errors (config, interface, privileges), VIP deleted behind its back, carrier loss,
-// SIGHUP reload (kept state, VIP diff, broken config kept running, added/removed instances), SIGUSR1 dump.
+// SIGHUP reload (kept state, VIP diff, broken config kept running, added/removed instances), SIGUSR1 dump,
+// --dont-release-vips.
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Lab } from '../../src/lab/index.js';
 import type { VrrpStatus } from '../../src/vrrp/types.js';
 import { requireRoot } from '../helpers/root.js';
-import { runCli, runCommand } from '../helpers/proc.js';
+import { Daemon, runCli, runCommand } from '../helpers/proc.js';
 import { cliMain, tmpDir } from '../helpers/paths.js';
 import { hasVip, instanceStatus, keepalivedConf, startHapair, status, waitUntil } from '../helpers/lab-vrrp.js';
 
@@ -106,4 +107,38 @@ test.serial('SIGHUP reload keeps matched instances (by VRID, not name), diffs VI
   await sleep(100);
   t.deepEqual(await n.daemon.stop(), { code: 0, signal: null });
   t.false(await hasVip(lab, a, '198.18.0.110'));
+});
+
+test.serial('--dont-release-vips (keepalived -V) leaves the VIP on stop; the next start removes it as stale; SIGTERM during start-up is a clean stop', async (t) => {
+  if (!requireRoot(t)) return;
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const dir = tmpDir('hapair-keepvips-');
+  const conf = path.join(dir, 'keepalived.conf');
+  fs.writeFileSync(conf, keepalivedConf({ routerId: 'a', priority: 200, version: 3, advertInt: 0.2, vips: ['198.18.0.100/24'] }));
+  const run = (...extra: string[]) => {
+    const d = new Daemon('ip', ['netns', 'exec', a.ns, process.execPath, cliMain, 'vrrp', '-f', conf, '--run-dir', path.join(dir, 'run'), '--log-level', 'info', ...extra]);
+    lab.track(d.child);
+    return d;
+  };
+  const keep = run('--dont-release-vips');
+  await keep.waitFor((l) => l.event === 'transition' && l.to === 'MASTER', 5000);
+  t.deepEqual(await keep.stop(), { code: 0, signal: null });
+  t.true(await hasVip(lab, a, '198.18.0.100'), 'VIP left in place');
+  const next = run();
+  await next.waitFor((l) => l.event === 'stale-vips-removed', 5000, 'stale VIP removal');
+  t.like(await next.waitFor((l) => l.event === 'transition', 5000), { from: 'INIT', to: 'BACKUP' });
+  // Stopped right after its first transition, usually still inside start-up: the stop must be deferred until the
+  // daemon runs (clean exit 0), not SIGTERM's default action.
+  t.deepEqual(await next.stop(), { code: 0, signal: null });
+  t.true(next.lines.some((l) => l.event === 'stopped'));
+  t.false(await hasVip(lab, a, '198.18.0.100'), 'nothing left behind');
+
+  // An owner is MASTER with its VIP before start-up ends: a SIGTERM then must still send priority 0 and remove it.
+  fs.writeFileSync(conf, keepalivedConf({ routerId: 'a', priority: 255, state: 'MASTER', version: 3, advertInt: 0.2, vips: ['198.18.0.100/24'] }));
+  const owner = run();
+  await owner.waitFor((l) => l.event === 'transition' && l.to === 'MASTER', 5000);
+  t.deepEqual(await owner.stop(), { code: 0, signal: null });
+  t.false(await hasVip(lab, a, '198.18.0.100'), 'owner released its VIP');
 });

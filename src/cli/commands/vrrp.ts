@@ -18,6 +18,9 @@ Runs the VRRP advertiser (keepalived-compatible) for the vrrp_instances of FILE
 Signals: SIGTERM/SIGINT stop (masters send priority 0 and remove VIPs), SIGHUP reloads the
 configuration (errors keep the running one), SIGUSR1 writes <run-dir>/vrrp-state.json.`;
 
+/** Handled from the first moment (see main): stop requests are deferred, the others ignored until started. */
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1'];
+
 /** pino's levels: anything else would make pino throw at logger creation (a stack trace instead of usage). */
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -45,12 +48,31 @@ export async function main(argv: string[]): Promise<number> {
   const configFile = values.config ?? DEFAULT_KEEPALIVED_CONF;
   const runDir = values['run-dir'] ?? defaultRunDir();
   const logger = createLogger({ name: 'vrrp', ...(level ? { level } : {}) });
+  // One listener per signal for the whole life of the process: a signal queued while a listener is swapped would
+  // be lost. While the daemon starts, a stop is remembered and done once it runs (priority 0, VIPs removed, STOP
+  // notify, like keepalived) instead of SIGTERM's default action (by then stale VIPs may be gone and an owner
+  // already MASTER); HUP/USR1 are ignored until the daemon can serve them.
+  let running: { stop(signal: NodeJS.Signals): void; hup(): void; usr1(): void } | undefined;
+  let pendingStop: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const stop = signal === 'SIGTERM' || signal === 'SIGINT';
+    if (running) {
+      if (stop) running.stop(signal);
+      else if (signal === 'SIGHUP') running.hup();
+      else running.usr1();
+      return;
+    }
+    if (stop) pendingStop ??= signal;
+    logger.info({ event: 'signal', signal }, stop ? 'stop requested during start-up' : 'signal ignored during start-up');
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
   // The daemon (and the native socket addon) is loaded only once arguments are known to be fine.
   const { VrrpDaemon } = await import('../../vrrp/daemon.js');
   let daemon;
   try {
     daemon = await VrrpDaemon.start({ configFile, runDir, logger, dontReleaseVips: values['dont-release-vips'] === true });
   } catch (err) {
+    for (const s of SIGNALS) process.off(s, onSignal);
     if (err instanceof ConfigError) {
       for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       logger.error({ event: 'config-error', code: 'ECONFIG', file: configFile }, 'configuration has errors; nothing started');
@@ -66,34 +88,38 @@ export async function main(argv: string[]): Promise<number> {
   // A bug must not crash the advertiser and strand VIPs: log it and keep serving (instances fault themselves).
   process.on('uncaughtException', (err) => logger.error({ event: 'uncaught', err: errorMessage(err), stack: err.stack }, 'unexpected error'));
   process.on('unhandledRejection', (err) => logger.error({ event: 'uncaught', err: errorMessage(err) }, 'unhandled rejection'));
-  process.on('SIGHUP', () => {
-    logger.info({ event: 'signal', signal: 'SIGHUP' }, 'reloading configuration');
-    d.reload().catch((err) => logger.error({ event: 'reload-failed', err: errorMessage(err) }, 'reload failed'));
-  });
-  process.on('SIGUSR1', () => {
-    try {
-      d.writeStateDump();
-    } catch (err) {
-      logger.error({ event: 'state-dump-failed', err: errorMessage(err) }, 'cannot write state dump');
-    }
-  });
   return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ event: 'signal', signal }, 'stopping');
-      // Exit even if a stray handle (a lingering arping) would keep the loop alive.
-      const exit = (code: number) => {
-        resolve(code);
-        setTimeout(() => process.exit(code), 300).unref();
-      };
-      d.stop().then(
-        () => exit(0),
-        (err) => {
-          logger.error({ event: 'stop-failed', err: errorMessage(err) }, 'stop failed');
-          exit(1);
-        },
-      );
+    let stopping = false;
+    running = {
+      stop: (signal) => {
+        logger.info({ event: 'signal', signal }, stopping ? 'already stopping' : 'stopping');
+        if (stopping) return;
+        stopping = true;
+        // Exit even if a stray handle (a lingering arping) would keep the loop alive.
+        const exit = (code: number) => {
+          resolve(code);
+          setTimeout(() => process.exit(code), 300).unref();
+        };
+        d.stop().then(
+          () => exit(0),
+          (err) => {
+            logger.error({ event: 'stop-failed', err: errorMessage(err) }, 'stop failed');
+            exit(1);
+          },
+        );
+      },
+      hup: () => {
+        logger.info({ event: 'signal', signal: 'SIGHUP' }, 'reloading configuration');
+        d.reload().catch((err) => logger.error({ event: 'reload-failed', err: errorMessage(err) }, 'reload failed'));
+      },
+      usr1: () => {
+        try {
+          d.writeStateDump();
+        } catch (err) {
+          logger.error({ event: 'state-dump-failed', err: errorMessage(err) }, 'cannot write state dump');
+        }
+      },
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    if (pendingStop) running.stop(pendingStop);
   });
 }
