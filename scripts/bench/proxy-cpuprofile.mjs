@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Summarises a V8 .cpuprofile: self and inclusive time per function (percent of busy samples, idle excluded), to
-// find what a request costs in the proxy beyond the socket syscalls. Usage: node proxy-cpuprofile.mjs FILE [--top N]
+// find what a request costs in the proxy beyond the socket syscalls. Usage: node proxy-cpuprofile.mjs FILE [--top N] [--after MS]
 import fs from 'node:fs';
 import path from 'node:path';
 
 const file = process.argv[2];
-const top = Number(process.argv[process.argv.indexOf('--top') + 1] || 50);
+const top = process.argv.includes('--top') ? Number(process.argv[process.argv.indexOf('--top') + 1]) : 50;
+// --after MS: only samples taken MS after the profile started (skips start-up).
+const after = process.argv.includes('--after') ? Number(process.argv[process.argv.indexOf('--after') + 1]) : 0;
 const p = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
@@ -14,7 +16,11 @@ const key = (n) => `${n.callFrame.functionName || '(anon)'} ${path.basename(n.ca
 const self = new Map();
 const incl = new Map();
 let busy = 0;
-for (const s of p.samples) {
+let at = 0;
+for (let i = 0; i < p.samples.length; i++) {
+  at += p.timeDeltas[i] / 1000;
+  if (at < after) continue;
+  const s = p.samples[i];
   const n = byId.get(s);
   if (n.callFrame.functionName === '(idle)') continue;
   busy++;

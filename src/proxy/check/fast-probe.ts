@@ -10,6 +10,7 @@ import { CHECK_BUFSIZE } from './expect.js';
 import { frameAgentReply } from './agent-reply.js';
 import type { CheckPlan, SendStep } from './plan.js';
 import type { ProbeInput, ProbeOutcome } from './engine.js';
+import { startTimeout, type Timed } from '../io/timeout-queue.js';
 
 export type FastKind = 'connect' | 'agent';
 
@@ -30,15 +31,13 @@ const L4CON_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH'
 
 const EMPTY = Buffer.alloc(0);
 
-function onTimeout(c: FastCheck): void {
-  c.timedOut();
-}
-
-class FastCheck implements ConnEvents {
+/** One probe; also its read deadline's entry in the shared timeout queue (Timed). */
+class FastCheck implements ConnEvents, Timed {
+  /** Timed: finished, or the deadline passed. */
+  done = false;
   private conn: Conn | undefined;
   private buf: Buffer = EMPTY;
   private eof = false;
-  private timer: NodeJS.Timeout | undefined;
   private finished = false;
   private deadline: number;
 
@@ -46,7 +45,7 @@ class FastCheck implements ConnEvents {
     private readonly input: ProbeInput,
     private readonly agent: boolean,
     private readonly start: number,
-    private readonly done: (o: ProbeOutcome) => void,
+    private readonly report: (o: ProbeOutcome) => void,
   ) {
     this.deadline = start + input.interMs;
   }
@@ -74,12 +73,11 @@ class FastCheck implements ConnEvents {
     const send = this.input.plan.steps[1]!;
     if (send.kind === 'send') conn.write((send as SendStep).data);
     conn.resume();
-    this.timer = setTimeout(onTimeout, Math.max(1, this.deadline - performance.now()), this);
+    startTimeout(this, Math.max(1, Math.round(this.deadline - performance.now())));
   }
 
-  /** @internal the agent did not answer in time. */
-  timedOut(): void {
-    this.timer = undefined;
+  /** The agent did not answer in time (Timed). */
+  expire(): void {
     this.finish('L7TOUT', `timeout waiting for data at step ${this.input.plan.steps.length}`);
   }
 
@@ -114,13 +112,13 @@ class FastCheck implements ConnEvents {
   private finish(status: CheckStatusCode, info: string, agentLine?: string, agentIncomplete?: boolean): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.done = true;
     // Health-check connections close with a RST like haproxy's (no TIME_WAIT pile-up at 1000 checks/s).
     this.conn?.reset();
     const o: { -readonly [K in keyof ProbeOutcome]: ProbeOutcome[K] } = { status, info, durationMs: Math.round(performance.now() - this.start) };
     if (agentLine !== undefined) o.agentLine = agentLine;
     if (agentIncomplete) o.agentIncomplete = true;
-    this.done(o);
+    this.report(o);
   }
 }
 

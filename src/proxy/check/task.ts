@@ -1,7 +1,8 @@
 // One scheduled check (health or agent) of one server: runs the probe, moves the health counter, drives the
 // server's state through ServerControl, and reschedules itself (haproxy.md §2.1-2.4, §3, §6.3).
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
+import { TaskTimer } from './task-timer.js';
 import type { BackendView, CheckState, CheckStatusCode, ProxyRuntimeView, ServerControl, ServerTransitionCause } from '../types.js';
 import { CHECK_STATUS } from './status.js';
 import { decideTransition, jitter, selectInterval, stepHealth, type CheckKind } from './health.js';
@@ -48,16 +49,12 @@ export class CheckTask {
   paused = false;
   private stopped = false;
   private generation = 0;
-  private timer: TimerHandle | undefined;
+  private readonly timer: TaskTimer;
   private plan: CheckPlan | undefined;
   private planError: string | undefined;
   /** A run is in progress (from its timer to the applied result); `idle()` waiters. */
   private busy = false;
   private waiters: (() => void)[] = [];
-  private readonly onTimer = (): void => {
-    this.timer = undefined;
-    this.run();
-  };
 
   constructor(
     readonly kind: CheckKind,
@@ -65,6 +62,7 @@ export class CheckTask {
     public backend: BackendView,
     private readonly ctx: TaskContext,
   ) {
+    this.timer = new TaskTimer(ctx.clock, () => this.run());
     const cfg = server.config;
     this.rise = kind === 'agent' ? 1 : cfg.rise;
     this.fall = kind === 'agent' ? 1 : cfg.fall;
@@ -115,8 +113,7 @@ export class CheckTask {
 
   schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.ctx.clock.clearTimeout(this.timer);
-    this.timer = this.ctx.clock.setTimeout(this.onTimer, Math.max(0, delayMs));
+    this.timer.set(Math.max(0, delayMs));
   }
 
   /** Resolves once the current run (if any) has applied its result (tests, benchmarks, ChecksHandle.idle). */
@@ -132,8 +129,7 @@ export class CheckTask {
   stop(): void {
     this.stopped = true;
     this.generation++;
-    this.ctx.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.clear();
   }
 
   setEnabled(on: boolean): void {
@@ -143,10 +139,7 @@ export class CheckTask {
     this.running = false;
     this.publish();
     if (on) this.schedule(0);
-    else {
-      this.ctx.clock.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    else this.timer.clear();
   }
 
   /** hrunn/hnolb/hdown/arunn/adown and `set server health|agent ...`: set health to max or 0, then force. */

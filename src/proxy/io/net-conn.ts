@@ -91,12 +91,24 @@ export class NetConn implements Conn {
   }
 }
 
+/** net.isIP runs regular expressions: remember the answer for the few addresses a proxy connects to. */
+const ipCache = new Map<string, boolean>();
+function isAddress(host: string): boolean {
+  let ip = ipCache.get(host);
+  if (ip === undefined) {
+    ip = isIP(host) !== 0;
+    if (ipCache.size >= 4096) ipCache.clear();
+    ipCache.set(host, ip);
+  }
+  return ip;
+}
+
 /** The data plane's dialer: raw TCP handles for IP addresses, net.Socket for unix paths and host names. `noDelay`
  *  sets TCP_NODELAY once connected (a connect-only health check skips it). */
 export function dialConn(
   target: DialTarget, timeoutMs: number | undefined, signal: AbortSignal | undefined, done: (a: Attempt<Conn>) => void, noDelay = true,
 ): void {
-  if (rawSockets && !target.path && isIP(target.host) !== 0) return rawDial(target, timeoutMs, signal, done, noDelay);
+  if (rawSockets && !target.path && isAddress(target.host)) return rawDial(target, timeoutMs, signal, done, noDelay);
   netDialer(target, timeoutMs, signal, (a) => {
     if (!a.ok) return done(a);
     if (noDelay) a.socket.setNoDelay(true);
