@@ -44,7 +44,8 @@ function freePort() {
 
 function start(cmd, args, name, core) {
   const full = core === undefined ? [cmd, args] : ['taskset', ['-c', String(core), cmd, ...args]];
-  const child = spawn(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group (nginx workers, agent script children): stop() signals the whole group.
+  const child = spawn(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = fs.createWriteStream(path.join(dir, `${name}.log`));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -53,7 +54,13 @@ function start(cmd, args, name, core) {
 }
 
 function stop(child) {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
 }
 
 function cpuTicks(pid) {
