@@ -31,6 +31,8 @@ export interface SmtpServerConfig {
 export interface MailSettings {
   readonly recipients: readonly string[]; // notification_email { ... }
   readonly recipientsWhere?: SourceRef;
+  /** (added) Where each recipient was written, parallel to `recipients` (an address's own line in the block). */
+  readonly recipientsAt?: readonly SourceRef[];
   readonly from?: string; // notification_email_from; default `<user>@<hostname>` resolved at run time
   readonly smtpServer?: SmtpServerConfig; // smtp_server HOST [PORT]
   readonly connectTimeoutSec: number; // smtp_connect_timeout, default 30

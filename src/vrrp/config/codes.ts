@@ -31,6 +31,7 @@ export type KaDiagCode =
   | 'duplicate-name'
   | 'duplicate-keyword'
   | 'missing-keyword'
+  | 'inline-secret' // smtp_auth_password SECRET: secrets come from a file or the environment, never the config
   // vrrp_instance semantics
   | 'state-unknown'
   | 'state-master-nopreempt'
@@ -81,8 +82,10 @@ export type KaDiagCode =
 export class Reporter {
   readonly sink = new DiagnosticSink();
 
-  error(at: { file: string; line: number }, code: KaDiagCode, message: string): void {
-    this.sink.error(at.file, at.line, code, message);
+  /** `fix`: the concrete change that removes the error (printed as `(fix: ...)` like a lint's). */
+  error(at: { file: string; line: number }, code: KaDiagCode, message: string, fix?: string): void {
+    if (fix === undefined) this.sink.error(at.file, at.line, code, message);
+    else this.sink.items.push({ file: at.file, line: at.line, severity: 'error', code, message, fix });
   }
 
   warn(at: { file: string; line: number }, code: KaDiagCode, message: string, fix?: string): void {
@@ -95,6 +98,11 @@ export class Reporter {
 
   hasErrors(): boolean {
     return this.sink.hasErrors();
+  }
+
+  /** Errors so far: a caller compares before/after one statement to learn whether it was rejected. */
+  get errorCount(): number {
+    return this.sink.errors.length;
   }
 }
 

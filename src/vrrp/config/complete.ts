@@ -45,6 +45,7 @@ export function completeGlobal(g: GlobalDraft, hostname: string): GlobalDefs {
   const mail: MailSettings = {
     recipients: [...m.recipients],
     ...(m.recipientsWhere ? { recipientsWhere: m.recipientsWhere } : {}),
+    ...(m.recipientsAt.length > 0 ? { recipientsAt: [...m.recipientsAt] } : {}),
     ...(m.from !== undefined ? { from: m.from } : {}),
     ...(m.smtpServer ? { smtpServer: m.smtpServer } : {}),
     connectTimeoutSec: m.connectTimeoutSec ?? DEFAULTS.smtpConnectTimeoutSec,

@@ -23,6 +23,7 @@ export interface NotifyDraft {
 export interface MailDraft {
   recipients: string[];
   recipientsWhere?: SourceRef;
+  recipientsAt: SourceRef[]; // parallel to recipients: each address's own line
   from?: string;
   smtpServer?: { host: string; port: number; where: SourceRef };
   connectTimeoutSec?: number;
@@ -38,6 +39,7 @@ export interface MailDraft {
   flapDamping?: { maxTransitions: number; windowMin: number } | 'off';
   reportCron?: string;
   where: Record<string, SourceRef>;
+  rejected?: SourceRef; // first mail statement refused with an error: the settings are incomplete
 }
 
 export interface GlobalDraft {
@@ -143,7 +145,7 @@ export interface LoadState {
 
 export function newState(): LoadState {
   return {
-    global: { enableScriptSecurity: false, garp: {}, mail: { recipients: [], where: {} }, seen: new Set() },
+    global: { enableScriptSecurity: false, garp: {}, mail: { recipients: [], recipientsAt: [], where: {} }, seen: new Set() },
     scripts: [],
     instances: [],
     groups: [],

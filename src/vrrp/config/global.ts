@@ -3,10 +3,10 @@ import { validate as validateCron } from 'node-cron';
 import type { ConfNode } from './ast.js';
 import type { Reporter } from './codes.js';
 import type { GlobalDraft, MailDraft } from './drafts.js';
-import type { SmtpTlsMode } from '../types.js';
+import type { SmtpTlsMode, SourceRef } from '../types.js';
 import { whereOf } from './drafts.js';
 import { boolArg, intArg, once, optionalBoolArg } from './args.js';
-import type { BlockSpec, KeywordSpec, KeywordTable } from './table.js';
+import { applyBlock, type BlockSpec, type KeywordSpec, type KeywordTable } from './table.js';
 import { GLOBAL_UNSUPPORTED } from './unsupported.js';
 
 type Spec = KeywordSpec<GlobalDraft>;
@@ -19,9 +19,9 @@ function atLeastOne(node: ConfNode, rep: Reporter, v: number | undefined): numbe
   return 1;
 }
 
-/** Words of a value block (`notification_email { a b \n c }`): every word of every line. */
-function blockWords(node: ConfNode): string[] {
-  return (node.children ?? []).flatMap((c) => [c.keyword, ...c.args]);
+/** Words of a value block (`notification_email { a b \n c }`): every word of every line, with that line. */
+function blockWords(node: ConfNode): { word: string; where: SourceRef }[] {
+  return (node.children ?? []).flatMap((c) => [c.keyword, ...c.args].map((word) => ({ word, where: whereOf(c) })));
 }
 
 /** A mail setting: stores the value and remembers where it was set, for `hapair check` messages. */
@@ -71,8 +71,10 @@ const TABLE: KeywordTable<GlobalDraft> = {
     handle: (node, g, rep) => {
       const words = blockWords(node);
       if (words.length === 0) rep.warn(node, 'missing-argument', 'empty notification_email block: no alert mail can be sent', 'list at least one address, one per line');
-      // Address syntax is checked by notify's checkMailSettings (hapair check / start-up).
-      g.mail.recipients.push(...words);
+      // Address syntax is checked by notify's checkMailSettings (hapair check / start-up), which names each
+      // address's own line: in a long list the block's line would leave the operator hunting for it.
+      g.mail.recipients.push(...words.map((w) => w.word));
+      g.mail.recipientsAt.push(...words.map((w) => w.where));
       g.mail.recipientsWhere = whereOf(node);
     },
   },
@@ -89,6 +91,15 @@ const TABLE: KeywordTable<GlobalDraft> = {
   // EXT: hapair mail extensions (MailSettings); keepalived would log them as unknown keywords.
   smtp_auth_user: mail('authUser', word, { max: 1 }),
   smtp_auth_password_file: mail('authPasswordFile', absolutePath, { max: 1 }),
+  // Not a setting: an inline password would sit in a file that is copied to backups, tickets and version
+  // control, and be shown by every `cat`. Refused with the way out, never echoing the value (no maxArgs:
+  // the extra-argument warning would print it).
+  smtp_auth_password: {
+    secret: true,
+    handle: (node, _g, rep) => rep.error(node, 'inline-secret',
+      'smtp_auth_password: the SMTP password must not be written in the config file (it ends up in backups, tickets and version control); hapair reads it from a file or the environment',
+      'replace it with `smtp_auth_password_file PATH` (a file readable by root only) or `smtp_auth_password_env VAR`'),
+  },
   smtp_auth_password_env: mail('authPasswordEnv', (node, rep) => {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(word(node))) return word(node);
     rep.error(node, 'invalid-value', `${node.keyword}: '${word(node)}' is not an environment variable name`);
@@ -150,6 +161,16 @@ const TABLE: KeywordTable<GlobalDraft> = {
 /** Keywords that may only appear once; a repeat is reported (keepalived silently keeps the last). */
 const SINGLE: readonly string[] = ['router_id', 'notification_email_from', 'smtp_server', 'vrrp_version'];
 
+/**
+ * Statements that feed MailSettings. When one of them is refused the settings are incomplete (a rejected
+ * smtp_server reads as "no server"), so the mail checks would report consequences of that error, not findings.
+ */
+export const MAIL_KEYWORDS: ReadonlySet<string> = new Set([
+  'notification_email', 'notification_email_from', 'smtp_server', 'smtp_connect_timeout', 'smtp_helo_name',
+  'smtp_auth_user', 'smtp_auth_password_file', 'smtp_auth_password_env', 'smtp_tls', 'smtp_tls_ca_file',
+  'smtp_tls_verify', 'alert_spool_dir', 'alert_max_age', 'alert_flap_damping', 'alert_report_cron',
+]);
+
 export const GLOBAL_BLOCK: BlockSpec<GlobalDraft> = {
   name: 'global_defs',
   table: Object.fromEntries(Object.entries(TABLE).map(([k, spec]) => [k, SINGLE.includes(k) ? withOnce(k, spec) : spec])),
@@ -166,4 +187,17 @@ function withOnce(key: string, spec: Spec): Spec {
       spec.handle(node, g, rep);
     },
   };
+}
+
+/**
+ * Applies a global_defs block statement by statement, noting in `g.mail.rejected` the first mail statement
+ * refused with an error, so the loader can tell whether the mail settings were read completely.
+ */
+export function applyGlobalDefs(nodes: readonly ConfNode[], g: GlobalDraft, rep: Reporter): void {
+  for (const node of nodes) {
+    const before = rep.errorCount;
+    applyBlock([node], GLOBAL_BLOCK, g, rep);
+    // Any word: a mail keyword may be the second statement of a line (stray keyword split).
+    if (rep.errorCount > before && !g.mail.rejected && node.words.some((w) => !w.quoted && MAIL_KEYWORDS.has(w.text))) g.mail.rejected = whereOf(node);
+  }
 }

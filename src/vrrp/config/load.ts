@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, type Diagnostic } from '../../core/diagnostics.js';
 import { errorMessage } from '../../core/errors.js';
-import type { CommandLine, KeepalivedConfig, NotifyScripts, VrrpScriptConfig } from '../types.js';
+import type { CommandLine, KeepalivedConfig, MailSettings, NotifyScripts, VrrpScriptConfig } from '../types.js';
 import type { ConfNode, IncludeResolver } from './ast.js';
 import { Reporter, sortDiagnostics } from './codes.js';
 import { completeGlobal, completeInstance, completeScript } from './complete.js';
 import { newState, whereOf, type LoadState } from './drafts.js';
-import { GLOBAL_BLOCK } from './global.js';
+import { applyGlobalDefs } from './global.js';
 import { expandGlob, hasMagic } from './glob.js';
 import { INSTANCE_BLOCK, newInstance } from './instance.js';
 import { runLints } from './lints.js';
@@ -25,6 +25,18 @@ export interface LoadResult {
   /** Present iff there is no error. */
   readonly config?: KeepalivedConfig;
   readonly diagnostics: Diagnostic[];
+  /**
+   * The global_defs mail settings (defaults filled in), present whenever every mail statement was read
+   * without an error, even if other parts of the file have errors: `hapair check` then runs the mail checks
+   * in the same pass. Equal to `config.global.mail` when `config` is present.
+   */
+  readonly mail?: MailSettings;
+  /**
+   * Only when there are errors, and every vrrp_instance block still became an instance: the model as far
+   * as it could be read, for checks that look at names and notify lines (`hapair check` runs the notify-mail
+   * line check on it). Never run it: a config with errors must not start.
+   */
+  readonly partial?: KeepalivedConfig;
 }
 
 export interface ParseOptions {
@@ -57,7 +69,7 @@ const ROOT: BlockSpec<LoadState> = {
   name: 'the top level',
   unsupported: ROOT_UNSUPPORTED,
   table: {
-    global_defs: { block: 'required', maxArgs: 0, handle: (n, st, rep) => applyBlock(n.children ?? [], GLOBAL_BLOCK, st.global, rep) },
+    global_defs: { block: 'required', maxArgs: 0, handle: (n, st, rep) => applyGlobalDefs(n.children ?? [], st.global, rep) },
     vrrp_script: named('vrrp_script', (st, name) => st.scripts.some((s) => s.name === name), (st, name, node, rep) => {
       const draft = { name, where: whereOf(node), seq: st.seq, weightReverse: false, initFail: false };
       st.scripts.push(draft);
@@ -117,7 +129,9 @@ export function parseKeepalivedText(text: string, file: string, opts: ParseOptio
   };
   runLints({ config, ...(st.global.vrrpStrict ? { vrrpStrict: st.global.vrrpStrict } : {}), strictModes: st.instances.flatMap((i) => i.strictMode ?? []) }, rep);
   const diagnostics = sortDiagnostics(rep.items, files);
-  return rep.hasErrors() ? { diagnostics } : { config, diagnostics };
+  const mail = st.global.mail.rejected ? {} : { mail: global.mail };
+  if (!rep.hasErrors()) return { config, diagnostics, ...mail };
+  return { diagnostics, ...mail, ...(failed.size === 0 ? { partial: config } : {}) };
 }
 
 /** Reads `include` globs from disk: relative to the including file's directory (as keepalived chdirs there). */

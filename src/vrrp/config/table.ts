@@ -9,6 +9,8 @@ export interface KeywordSpec<S> {
   readonly minArgs?: number;
   /** Words beyond this are ignored with a warning (keepalived ignores them silently). */
   readonly maxArgs?: number;
+  /** The arguments are a secret (an inline password): messages name the keyword, never the words after it. */
+  readonly secret?: boolean;
   readonly handle: (node: ConfNode, state: S, rep: Reporter) => void;
 }
 
@@ -75,10 +77,11 @@ function splitStray<S>(node: ConfNode, spec: BlockSpec<S>, rep: Reporter): ConfN
   if (k < 0) return [node];
   const first = head(node, k);
   const rest = tail(node, k, node.children);
+  const shown = spec.table[rest.keyword]?.secret ? `${rest.keyword} ...` : rest.raw;
   rep.warn(node, 'stray-keyword',
     `'${rest.keyword}' is a second keyword on the '${node.keyword}' line: keepalived would read it as an argument of ${node.keyword}` +
       `${node.keyword.startsWith('notify') ? ' (a user name, and drop the script)' : ' (and ignore it)'}; hapair reads it as its own statement`,
-    `put '${rest.raw}' on its own line`);
+    `put '${shown}' on its own line`);
   return [first, ...splitStray(rest, spec, rep)];
 }
 

@@ -39,6 +39,7 @@ test('standard mail keywords with where', (t) => {
   const m = M(c);
   t.deepEqual(m.recipients, ['ops@example.com', 'oncall@example.com']);
   t.deepEqual(m.recipientsWhere, { file: 'k.conf', line: 3 });
+  t.deepEqual(m.recipientsAt, [{ file: 'k.conf', line: 4 }, { file: 'k.conf', line: 5 }]);
   t.is(m.from, 'hapair@lb1.example.com');
   t.deepEqual(m.smtpServer, { host: '198.18.0.25', port: 2525, where: { file: 'k.conf', line: 8 } });
   t.is(m.connectTimeoutSec, 10);
@@ -75,12 +76,39 @@ test('hapair mail extensions', (t) => {
   t.deepEqual(m.where.smtp_tls, { file: 'k.conf', line: 4 });
 });
 
+test('recipientsAt: each address at its own line, two on a line, a second block appends', (t) => {
+  const r = load(g('notification_email {\n  a@example.com b@example.com\n\n  c@example.com\n}\nrouter_id lb1\nnotification_email {\n  d@example.com\n}\nsmtp_alert'));
+  t.deepEqual(r.diagnostics, []);
+  const m = M(r.config!);
+  t.deepEqual(m.recipients, ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com']);
+  t.deepEqual(m.recipientsAt?.map((w) => w.line), [3, 3, 5, 9]);
+  t.deepEqual(m.recipientsWhere, { file: 'k.conf', line: 8 });
+});
+
+test('inline smtp_auth_password: a specific error with the fix, the secret never echoed', (t) => {
+  for (const line of ['smtp_auth_password hunter2', 'smtp_auth_password "hunter2 with spaces" more', 'smtp_auth_password']) {
+    const r = load(g(`smtp_auth_user alerts\n${line}\nsmtp_auth_password_env SMTP_PW`));
+    t.is(r.config, undefined);
+    t.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code}@${d.line}`), ['error inline-secret@3'], line);
+    const d = r.diagnostics[0]!;
+    t.regex(d.message, /must not be written in the config file/);
+    t.regex(d.fix ?? '', /smtp_auth_password_file PATH.*smtp_auth_password_env VAR/);
+    t.false(JSON.stringify(r.diagnostics).includes('hunter2'), 'the secret is not in any diagnostic');
+  }
+  // As the second statement of a line: the stray-keyword warning's fix does not quote it either.
+  const r = load(g('smtp_auth_user alerts smtp_auth_password hunter2\nsmtp_auth_password_env SMTP_PW'));
+  t.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code}@${d.line}`), ['warning stray-keyword@2', 'error inline-secret@2']);
+  t.is(r.diagnostics[0]!.fix, "put 'smtp_auth_password ...' on its own line");
+  t.false(JSON.stringify(r.diagnostics).includes('hunter2'));
+});
+
 rows('global_defs', [
   { name: 'smtp_server default port 25', conf: g('smtp_server mail.example.com'), codes: [], pick: (c) => [M(c).smtpServer?.host, M(c).smtpServer?.port], want: ['mail.example.com', 25] },
   { name: 'smtp_server bad port', conf: g('smtp_server 198.18.0.25 smtp'), codes: ['invalid-value'] },
   { name: 'smtp_connect_timeout 0 becomes 1', conf: g('smtp_connect_timeout 0'), codes: ['value-coerced'], pick: (c) => M(c).connectTimeoutSec, want: 1 },
   { name: 'smtp_auth_password_env', conf: g('smtp_auth_password_env SMTP_PASS'), codes: [], pick: (c) => M(c).authPasswordEnv, want: 'SMTP_PASS' },
   { name: 'smtp_auth_password_env bad name', conf: g('smtp_auth_password_env 1PASS'), codes: ['invalid-value'] },
+  { name: 'inline smtp_auth_password is refused', conf: g('smtp_auth_password_file /etc/hapair/pw\nsmtp_auth_password s3cret'), codes: ['inline-secret'] },
   { name: 'smtp_auth_password_file must be absolute', conf: g('smtp_auth_password_file pw.txt'), codes: ['invalid-value'] },
   { name: 'every smtp_tls mode', conf: g('smtp_tls implicit'), codes: [], pick: (c) => M(c).tls, want: 'implicit' },
   { name: 'smtp_tls none', conf: g('smtp_tls none'), codes: [], pick: (c) => M(c).tls, want: 'none' },
