@@ -6,7 +6,8 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { MailSettings, SourceRef } from '../vrrp/types.js';
 import { hasLineBreak, isValidAddress, isValidHostName } from './address.js';
 
-type Push = (kw: string, severity: Diagnostic['severity'], code: string, message: string, fix?: string) => void;
+/** `at` overrides the keyword's location (a recipient's own line inside the notification_email block). */
+type Push = (kw: string, severity: Diagnostic['severity'], code: string, message: string, fix?: string, at?: SourceRef) => void;
 
 /**
  * Every finding about the mail settings, each naming the keyword's file:line. Errors are settings the
@@ -17,8 +18,8 @@ export function checkMailSettings(mail: MailSettings): Diagnostic[] {
   const out: Diagnostic[] = [];
   const fallback: SourceRef = mail.recipientsWhere ?? mail.smtpServer?.where ?? Object.values(mail.where)[0] ?? { file: 'keepalived.conf', line: 0 };
   const at = (kw: string): SourceRef => (kw === 'notification_email' ? mail.recipientsWhere : undefined) ?? (kw === 'smtp_server' ? mail.smtpServer?.where : undefined) ?? mail.where[kw] ?? fallback;
-  const push: Push = (kw, severity, code, message, fix) => {
-    const w = at(kw);
+  const push: Push = (kw, severity, code, message, fix, where) => {
+    const w = where ?? at(kw);
     out.push(fix === undefined ? { file: w.file, line: w.line, severity, code, message } : { file: w.file, line: w.line, severity, code, message, fix });
   };
   checkAddresses(mail, push);
@@ -29,15 +30,16 @@ export function checkMailSettings(mail: MailSettings): Diagnostic[] {
 }
 
 function checkAddresses(mail: MailSettings, push: Push): void {
-  for (const r of mail.recipients) {
-    if (!isValidAddress(r)) push('notification_email', 'error', 'mail-bad-address', `notification_email: invalid address '${r.replace(/[\r\n]/g, '\\n')}'`);
-  }
+  // Each address at its own line when the loader recorded it (recipientsAt), else at the block's line.
+  mail.recipients.forEach((r, i) => {
+    if (!isValidAddress(r)) push('notification_email', 'error', 'mail-bad-address', `notification_email: invalid address '${r.replace(/[\r\n]/g, '\\n')}'`, undefined, mail.recipientsAt?.[i]);
+  });
   const seen = new Set<string>();
-  for (const r of mail.recipients) {
+  mail.recipients.forEach((r, i) => {
     const k = r.toLowerCase();
-    if (seen.has(k)) push('notification_email', 'warning', 'mail-duplicate-address', `notification_email: '${r}' listed twice (it would get every alert twice)`, 'remove the duplicate');
+    if (seen.has(k)) push('notification_email', 'warning', 'mail-duplicate-address', `notification_email: '${r}' listed twice (it would get every alert twice)`, 'remove the duplicate', mail.recipientsAt?.[i]);
     seen.add(k);
-  }
+  });
   if (mail.from !== undefined && !isValidAddress(mail.from)) {
     push('notification_email_from', 'error', 'mail-bad-address', `notification_email_from: invalid address '${mail.from.replace(/[\r\n]/g, '\\n')}'`);
   }

@@ -14,14 +14,16 @@ function conf(extra: string[], recipients = ['ops@example.com']): string {
 
 // [title, file text, the error line expected on stderr (after 'FILE:')]
 const CASES: [string, string, RegExp][] = [
-  ['invalid recipient', conf([], ['ops@example.com', 'not-an-address']), /^:2: notification_email: invalid address 'not-an-address'$/],
+  // Line 4: the address's own line, not the block's (line 2).
+  ['invalid recipient', conf([], ['ops@example.com', 'not-an-address']), /^:4: notification_email: invalid address 'not-an-address'$/],
   ['invalid sender', conf(['  notification_email_from lb1@']), /^:7: notification_email_from: invalid address 'lb1@'$/],
   ['SMTP port out of range', conf([]).replace('smtp_server 198.18.0.25 587', 'smtp_server 198.18.0.25 99999'), /^:5: smtp_server: 99999 is outside 1\.\.65535$/],
   ['smtp_connect_timeout not a number', conf(['  smtp_connect_timeout soon']), /^:7: smtp_connect_timeout: 'soon' is not a whole number$/],
   ['smtp_helo_name with a space', conf(['  smtp_helo_name "lb 1"']), /^:7: smtp_helo_name: invalid name 'lb 1'$/],
   ['unknown TLS mode', conf(['  smtp_tls maybe']), /^:7: smtp_tls: 'maybe' is not one of none\|starttls\|require-starttls\|implicit$/],
   ['AUTH user without a password source', conf(['  smtp_auth_user alert']), /^:7: smtp_auth_user is set but no password source/],
-  ['inline password keyword', conf(['  smtp_auth_user alert', '  smtp_auth_password_env SMTP_PW', '  smtp_auth_password hunter2']), /^:9: unknown keyword 'smtp_auth_password' in global_defs$/],
+  ['inline password keyword', conf(['  smtp_auth_user alert', '  smtp_auth_password_env SMTP_PW', '  smtp_auth_password hunter2']),
+    /^:9: smtp_auth_password: the SMTP password must not be written in the config file .* \(fix: replace it with `smtp_auth_password_file PATH` .* or `smtp_auth_password_env VAR`\)$/],
   ['unreadable password file', conf(['  smtp_auth_user alert', '  smtp_auth_password_file /nonexistent/hapair-pw']), /^:8: smtp_auth_password_file \/nonexistent\/hapair-pw: cannot read \(ENOENT\)$/],
   ['unreadable CA file', conf(['  smtp_tls require-starttls', '  smtp_tls_ca_file /nonexistent/ca.pem']), /^:8: smtp_tls_ca_file \/nonexistent\/ca\.pem: cannot read \(ENOENT\)$/],
   ['relative spool dir', conf(['  alert_spool_dir spool']), /^:7: alert_spool_dir: 'spool' must be an absolute path$/],

@@ -77,3 +77,13 @@ test('keyword without a recorded location falls back to another known one', (t) 
   const ds = checkMailSettings({ ...good, where: {}, from: 'bad' });
   t.is(ds[0]?.line, 2);
 });
+
+test('recipientsAt: a bad or duplicate address is reported at its own line', (t) => {
+  const ds = checkMailSettings({ ...good, recipients: ['ops@example.com', 'bad address', 'OPS@example.com'], recipientsAt: [w(3), w(4), w(30)] });
+  t.deepEqual(ds.map((d) => `${d.code}@${d.line}`), ['mail-bad-address@4', 'mail-duplicate-address@30']);
+});
+
+test('recipientsAt: the no-server warning stays at the block', (t) => {
+  const ds = checkMailSettings({ ...good, smtpServer: undefined, recipientsAt: [w(3), w(4)] });
+  t.deepEqual(ds.map((d) => `${d.code}@${d.line}`), ['mail-no-server@2']);
+});
