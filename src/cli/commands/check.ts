@@ -4,6 +4,7 @@ import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics.js';
 import { HaError } from '../../core/errors.js';
 import { loadKeepalivedConfig } from '../../vrrp/config/load.js';
 import { decomment } from '../../vrrp/config/lexer.js';
+import { sortDiagnostics } from '../../vrrp/config/codes.js';
 
 export const usage = [
   'usage: hapair check -f FILE [-f FILE...] [--type keepalived|haproxy] [--quiet] [--json]',
@@ -83,14 +84,27 @@ interface CheckResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/**
+ * The loader's diagnostics plus notify's checks, also next to errors elsewhere in the file so that one run
+ * shows everything: the mail settings whenever the loader read them all, and the notify_* lines running
+ * `hapair notify-mail` whenever every instance was built (the line check resolves --instance against them).
+ * The daemon logs the same findings at every (re)start.
+ */
 async function checkKeepalived(file: string): Promise<CheckResult> {
   const r = loadKeepalivedConfig(file);
-  const diagnostics = [...r.diagnostics];
-  if (r.config) {
+  const extra: Diagnostic[] = [];
+  if (r.mail) {
     const { checkMailSettings } = await import('../../notify/check.js');
-    diagnostics.push(...checkMailSettings(r.config.global.mail));
+    extra.push(...checkMailSettings(r.mail));
   }
-  return { type: 'keepalived', files: [file], diagnostics };
+  const model = r.config ?? r.partial;
+  if (model) {
+    const { checkNotifyMailLines } = await import('../../notify/check-lines.js');
+    extra.push(...checkNotifyMailLines(model));
+  }
+  // One list in file order, then line: the loader's own order (files as first met), the checks merged in.
+  const files = [...new Set([...(r.config?.files ?? []), ...r.diagnostics.map((d) => d.file), ...extra.map((d) => d.file)])];
+  return { type: 'keepalived', files: [file], diagnostics: sortDiagnostics([...r.diagnostics, ...extra], files) };
 }
 
 async function checkHaproxy(files: string[]): Promise<CheckResult> {
