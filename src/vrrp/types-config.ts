@@ -42,7 +42,7 @@ export interface MailSettings {
   readonly authPasswordEnv?: string; // EXT smtp_auth_password_env VAR (read at start)
   readonly tls: SmtpTlsMode; // EXT smtp_tls none|starttls|require-starttls|implicit; default 'starttls'
   readonly tlsCaFile?: string; // EXT smtp_tls_ca_file PATH
-  readonly tlsRejectUnauthorized: boolean; // EXT smtp_tls_verify yes|no; default yes
+  readonly tlsRejectUnauthorized: boolean; // EXT smtp_tls_verify yes|no; plain starttls verifies only with a CA file or an explicit yes (see notify/transport.ts verifiesCertificate)
   readonly spoolDir: string; // EXT alert_spool_dir PATH; default /var/spool/hapair
   readonly maxAgeSec: number; // EXT alert_max_age SECS; default 86400: give up delivering after this
   readonly flapDamping?: { readonly maxTransitions: number; readonly windowMin: number }; // EXT alert_flap_damping N MIN | off; default 6 in 10 min
