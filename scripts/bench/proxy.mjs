@@ -4,6 +4,7 @@
 // rps, p50/p99 latency, proxy CPU µs per request (utime+stime from /proc/<pid>/stat) and RSS after load.
 // Usage: node scripts/bench/proxy.mjs [--runs N] [--seconds S] [--out DIR (default $HAPAIR_OUT or dist)] [--only hapair|haproxy] [--conns C]
 //        [--node-flags "--max-semi-space-size=1"] [--warmup S (default 1: each proxy warmed up, unmeasured)]
+//        [--idle-rss S (default 15: RSS again after S idle seconds; 0 = skip)]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,7 @@ const CLI = path.join(OUT, 'src/cli/main.js');
 const ONLY = opt('--only', '');
 const CONNS = Number(opt('--conns', '50'));
 const WARMUP = Number(opt('--warmup', '1'));
+const IDLE_RSS = Number(opt('--idle-rss', '15'));
 const NODE_FLAGS = opt('--node-flags', '').split(' ').filter(Boolean);
 const BULK_MB = 100;
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -188,6 +190,12 @@ http {
   const ra = m('RSS', 'hapair', 'rss');
   const rb = m('RSS', 'haproxy', 'rss');
   lines.push(`${'RSS after load'.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(ra).padStart(9)} | ${fmt(rb).padStart(9)} | ${ratio(ra, rb)}`);
+  if (IDLE_RSS > 0) {
+    // Informational: resident memory once the proxies have been idle a while (V8 gives memory back on its own).
+    await new Promise((r) => setTimeout(r, IDLE_RSS * 1000));
+    const idle = (k) => (proxies[k] ? rssKiB(proxies[k].proc.pid) / 1024 : NaN);
+    lines.push(`${`RSS ${IDLE_RSS} s idle later`.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(idle('hapair')).padStart(9)} | ${fmt(idle('haproxy')).padStart(9)} | ${ratio(idle('hapair'), idle('haproxy'))}`);
+  }
   const errs = Object.entries(results).flatMap(([row, k]) => Object.entries(k).flatMap(([kind, xs]) => xs.filter((x) => x.errors).map((x) => `${kind} ${row}: ${x.errors}`)));
   if (errs.length) lines.push(`errors: ${errs.join('; ')}`);
   // The issue's targets (hapair vs haproxy in the same run): CPU per request ratios, bulk throughput, keep-alive p99, RSS.
