@@ -2,7 +2,7 @@
 // Profiles the hapair proxy under one benchmark load (same setup as proxy.mjs: nginx + wrk on cpu0, proxy on cpu1):
 // prints CPU µs/request and, with --cpu-prof, leaves a V8 .cpuprofile in --prof-dir and prints its top functions.
 // Usage: node scripts/bench/proxy-profile.mjs --scenario ka|close|tcp|bulk [--seconds S] [--out DIR] [--cpu-prof]
-//        [--prof-dir DIR] [--node-flags "..."] [--conns C] [--haproxy] [--script FILE] [--proxy-out FILE] [--strace] [--perf]   (--script: a stand-alone node proxy taking <listen port> <backend port>, for floor measurements; --strace: syscall counts; --perf: perf record -e cpu-clock summary; --haproxy: profile haproxy's CPU only)
+//        [--prof-dir DIR] [--node-flags "..."] [--conns C] [--haproxy] [--script FILE] [--proxy-out FILE] [--warmup S] [--strace] [--perf]   (--script: a stand-alone node proxy taking <listen port> <backend port>, for floor measurements; --strace: syscall counts; --perf: perf record -e cpu-clock summary; --haproxy: profile haproxy's CPU only)
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -97,6 +97,10 @@ if (!SCRIPT) await waitPort(tcp);
 // The proxy under test is the node (or haproxy) child of taskset (exec'd in place: same pid).
 const pid = proxy.pid;
 const port = SCEN === 'tcp' ? tcp : http;
+const WARMUP = Number(opt('--warmup', '0'));
+if (WARMUP > 0 && SCEN !== 'bulk') {
+  execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNS}`, `-d${WARMUP}s`, ...(SCEN === 'close' ? ['-H', 'Connection: close'] : []), `http://127.0.0.1:${SCEN === 'tcp' ? tcp : http}/`], { stdio: 'ignore' });
+}
 const STRACE = args.includes('--strace');
 const straceOut = path.join(dir, 'strace.txt');
 const tracer = STRACE ? spawn('strace', ['-c', '-f', '-o', straceOut, '-p', String(pid)], { stdio: 'ignore' }) : undefined;

@@ -81,7 +81,12 @@ export function dialTarget(server: Server, port: number): DialTarget {
  * One Backend.connect run: assign (persistence, LB, queues) then connect, retrying up to `retries` times (N+1
  * attempts), redispatching per `option redispatch [n]`. Counts wretr (same-server retries), wredis (moves), econ.
  */
-class ConnectFlow<C> {
+export class ConnectFlow<C> {
+  private be!: Backend;
+  private req!: AssignRequest;
+  private opts!: ConnectOptionsOf<C>;
+  private dial!: Dialer<C>;
+  private done!: (r: ConnectResultOf<C>) => void;
   private server!: Server;
   private persisted = false;
   private port = 0;
@@ -89,20 +94,21 @@ class ConnectFlow<C> {
   private retries = 0;
   private redispatched = false;
   private t0 = 0;
-  private readonly timeoutMs: number | undefined;
+  private timeoutMs: number | undefined;
 
-  constructor(
-    private readonly be: Backend,
-    private readonly req: AssignRequest,
-    private readonly opts: ConnectOptionsOf<C>,
-    private readonly dial: Dialer<C>,
-    private readonly done: (r: ConnectResultOf<C>) => void,
-  ) {
+  /** Runs one connect. A flow may be started again once `done` was called (a session reuses its flow). */
+  start(be: Backend, req: AssignRequest, opts: ConnectOptionsOf<C>, dial: Dialer<C>, done: (r: ConnectResultOf<C>) => void): void {
+    this.be = be;
+    this.req = req;
+    this.opts = opts;
+    this.dial = dial;
+    this.done = done;
+    this.persisted = false;
+    this.queuedMs = 0;
+    this.retries = 0;
+    this.redispatched = false;
     this.timeoutMs = opts.connectTimeoutMs ?? be.section.timeouts.connect;
-  }
-
-  start(): void {
-    this.be.assignCb(this.req, this.onAssigned);
+    be.assignCb(req, this.onAssigned);
   }
 
   private readonly onAssigned = (first: AssignResult): void => {
@@ -215,7 +221,7 @@ function sleep(ms: number, signal: AbortSignal | undefined, then: (slept: boolea
 
 /** Callback form for the data plane: `done` may run synchronously (reused connection, refused at once). */
 export function connectWith<C>(be: Backend, req: AssignRequest, opts: ConnectOptionsOf<C>, dial: Dialer<C>, done: (r: ConnectResultOf<C>) => void): void {
-  new ConnectFlow(be, req, opts, dial, done).start();
+  new ConnectFlow<C>().start(be, req, opts, dial, done);
 }
 
 /** Backend.connect: the Promise form over net.Socket. */

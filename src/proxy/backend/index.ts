@@ -10,7 +10,7 @@ import { Backend, type BackendDeps } from './backend.js';
 export { Backend, type BackendDeps } from './backend.js';
 export { Server, type ServerTransitionEvent } from './server.js';
 export type { ConnectOptions, ConnectOptionsOf, ConnectResult, ConnectResultOf, ConnectFailure, Dialer, DialTarget, Attempt } from './connect.js';
-export { dialTarget } from './connect.js';
+export { dialTarget, ConnectFlow } from './connect.js';
 export { computeFullconn } from '../config/fullconn.js';
 export { serverStatusText, throttlePercent, dynamicMaxconn, effectiveWeight16, stateWord } from './server-state.js';
 export { BackendError, isBackendError, type BackendErrorCode } from './errors.js';

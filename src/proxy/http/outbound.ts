@@ -22,13 +22,15 @@ export function writeHead(sock: Conn, head: HttpHead, dropKinds: number, extra: 
   }
   if (drop === 0 && extra === '') {
     if (!rest) {
-      sock.write(buf.subarray(head.start, head.end));
+      // The common case: the received chunk is exactly the head (no view object to make).
+      sock.write(head.start === 0 && head.end === buf.length ? buf : buf.subarray(head.start, head.end));
       return head.end - head.start;
     }
-    // Body bytes that follow the head in the same received buffer: one slice, one write.
+    // Body bytes that follow the head in the same received buffer: one slice (or the chunk itself), one write.
     if (rest.buffer === buf.buffer && rest.byteOffset === buf.byteOffset + head.end) {
-      sock.write(buf.subarray(head.start, head.end + rest.length));
-      return head.end - head.start + rest.length;
+      const end = head.end + rest.length;
+      sock.write(head.start === 0 && end === buf.length ? buf : buf.subarray(head.start, end));
+      return end - head.start;
     }
     return writeBatch(sock, [buf.subarray(head.start, head.end)], rest);
   }

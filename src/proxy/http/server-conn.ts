@@ -1,6 +1,6 @@
 // One HTTP connection to a server: socket + response parser state, owned by a client session while a transaction
 // runs, parked in the idle pool (http-reuse) between transactions. Socket events go to the current owner.
-import type { Conn, ConnEvents } from '../io/conn.js';
+import { NO_EVENTS, type Conn, type ConnEvents } from '../io/conn.js';
 import type { Server } from '../backend/index.js';
 import { HeadParser } from './parser.js';
 import { ChunkedScanner } from './chunked.js';
@@ -80,6 +80,8 @@ export class ServerConn implements ConnEvents {
     this.dead = true;
     this.owner = undefined;
     this.holder = undefined;
+    // Nobody needs to hear about the close of a connection we drop ourselves.
+    this.socket.events = NO_EVENTS;
     this.socket.destroy();
   }
 }

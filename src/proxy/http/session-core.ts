@@ -1,6 +1,6 @@
 // Client side of an HTTP session: socket events, request-head parsing, timeouts (http-request, http-keep-alive,
 // client/server), haproxy error responses, logging and teardown. Server exchange lives in session.ts.
-import type { Conn, ConnEvents } from '../io/conn.js';
+import { NO_EVENTS, type Conn, type ConnEvents } from '../io/conn.js';
 import type { StreamHandle } from '../types.js';
 import type { Backend, Server } from '../backend/index.js';
 import type { Session, SessionFrontend } from '../frontend-types.js';
@@ -285,7 +285,12 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
   closeClient(done = false): void {
     if (this.state === ST_CLOSED) return;
     this.state = ST_CLOSED;
-    if (done && this.heldBytes === 0 && !this.sock.writing) return this.sock.destroy();
+    if (done && this.heldBytes === 0 && !this.sock.writing) {
+      // Closed by us, nothing more to hear from it: end the session now rather than on the close callback.
+      this.sock.events = NO_EVENTS;
+      this.sock.destroy();
+      return this.end();
+    }
     this.closedAt = performance.now();
     this.sock.end();
     // A client that never reads its side must not hold the connection forever (checked by the deadline timer).

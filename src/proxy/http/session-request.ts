@@ -1,13 +1,13 @@
 // HTTP session, request side: routing, server assignment/connection (with http-reuse), request forwarding with
 // body framing and backpressure, connection modes (KAL/SCL/CLO, haproxy.md §1.5), internal services.
 import type { AssignRequest, HttpConnMode, StreamHandle } from '../types.js';
-import type { Backend, ConnectResultOf, Server } from '../backend/index.js';
+import { ConnectFlow, type Backend, type ConnectResultOf, type Server } from '../backend/index.js';
 import type { Conn } from '../io/conn.js';
 import { dialConn } from '../io/net-conn.js';
 import type { RequestSample } from './sample.js';
 import type { SessionFrontend } from '../frontend-types.js';
 import { ChunkedScanner, CHUNKED_MORE, CHUNKED_ERROR } from './chunked.js';
-import { writeHead } from './outbound.js';
+import { writeHead, HOP_KINDS } from './outbound.js';
 import { requestEdits, cookieFlag, type RequestEdits } from './edits.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import { ServiceExchange, isStatsRequest } from './service.js';
@@ -72,12 +72,15 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
   private reusedConn: ServerConn | undefined;
   private ac: AbortController | undefined;
   protected edits: RequestEdits | undefined;
+  private readonly plainEdits: RequestEdits = { dropKinds: 0, extra: '', persistServer: undefined, cookieStatus: undefined, cookieValue: undefined };
   private service: ServiceExchange | undefined;
   private readonly reuseCb = (server: unknown): Conn | undefined => this.pickReuse(server as Server);
   private readonly onConnected = (r: ConnectResult): void => this.connected(r);
   readonly headerFn = (name: string): string | undefined => this.parser.head.header(name.toLowerCase());
   private readonly connectOpts = { reuse: this.reuseCb };
   private readonly assignReq = new SessionAssignRequest(this.sample, this.headerFn, this);
+  /** One connect at a time per session (the next request waits for this transaction): the flow is reused. */
+  private readonly flow = new ConnectFlow<Conn>();
 
   constructor(sock: Conn, fe: SessionFrontend) {
     super(sock, fe);
@@ -118,12 +121,21 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.connectMethod = head.method === 'CONNECT';
     this.tunnelAfter = sec.options.httpTunnel || bsec.options.httpTunnel;
     const forwardfor = bsec.options.forwardfor ?? sec.options.forwardfor;
-    this.edits = requestEdits(head, {
-      serverClose: this.mode !== 'keep-alive', upgrade: this.upgrade || this.connectMethod,
-      // The peer address costs a getpeername(): only read when a header will carry it.
-      forwardfor, clientIp: forwardfor ? this.sample.srcIp : '',
-      cookie: bsec.cookie, servers: be.servers, persist: bsec.options.persist,
-    });
+    const upgrade = this.upgrade || this.connectMethod;
+    if (!forwardfor && !bsec.cookie) {
+      // Hop-by-hop headers only (the usual case): the same answer as requestEdits, without its two objects.
+      const e = this.plainEdits;
+      e.dropKinds = upgrade ? 0 : HOP_KINDS;
+      e.extra = upgrade ? '' : this.mode !== 'keep-alive' ? 'connection: close\r\n' : head.minor === 0 ? 'connection: keep-alive\r\n' : '';
+      this.edits = e;
+    } else {
+      this.edits = requestEdits(head, {
+        serverClose: this.mode !== 'keep-alive', upgrade,
+        // The peer address costs a getpeername(): only read when a header will carry it.
+        forwardfor, clientIp: forwardfor ? this.sample.srcIp : '',
+        cookie: bsec.cookie, servers: be.servers, persist: bsec.options.persist,
+      });
+    }
     this.facts.cookieReq = cookieFlag(this.edits.cookieStatus);
     this.state = ST_CONNECT;
     if (rest) this.hold(rest);
@@ -134,7 +146,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     req.uri = kind === 'uri' || kind === 'url_param' ? head.uri : undefined;
     req.persistServer = this.edits.persistServer;
     req.signal = mayQueue(be) ? this.signal() : undefined;
-    be.connectCb(req, this.connectOpts, dialConn, this.onConnected);
+    this.flow.start(be, req, this.connectOpts, dialConn, this.onConnected);
   }
 
   /** An AbortSignal lets the backend drop a queued request whose client left. Without any server maxconn the

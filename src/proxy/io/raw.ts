@@ -229,7 +229,9 @@ export class RawConn implements Conn {
   private close(): void {
     this.destroyed = true;
     this.needDrain = false;
-    this.handle.close(onClosed);
+    // Without a receiver no close callback is registered: C++ then does not call into JS at all.
+    if (this.events === NO_EVENTS) this.handle.close();
+    else this.handle.close(onClosed);
   }
 
   pause(): void {
