@@ -297,14 +297,6 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
     this.arm();
   }
 
-  /** The client will not send anything more on this connection: it sent FIN, or asked to close (RFC 9112 §9.6:
-   *  no further request after `Connection: close`; HTTP/1.0 without keep-alive) and its request is fully read. */
-  clientDone(): boolean {
-    if (this.clientFin) return true;
-    const h = this.parser.head;
-    return this.reqDone && (h.minor === 1 ? h.connClose : !h.connKeepAlive);
-  }
-
   /** Aborts the whole session: server side dropped, client destroyed. */
   abort(cause: TermCause, phase: TermPhase): void {
     this.facts.term(cause, phase);

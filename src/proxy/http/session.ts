@@ -244,6 +244,14 @@ export class HttpSession extends RequestSide {
   }
 
 
+  /** The client will not send anything more on this connection: it sent FIN, or asked to close (RFC 9112 §9.6:
+   *  no further request after `Connection: close`; HTTP/1.0 without keep-alive) and its request is fully read. */
+  private clientDone(): boolean {
+    if (this.clientFin) return true;
+    const h = this.parser.head;
+    return this.reqDone && (h.minor === 1 ? h.connClose : !h.connKeepAlive);
+  }
+
   kill(flag: 'D' | 'K' | 'U'): void {
     if (this.state === ST_TUNNEL) return this.tunnel!.kill(flag);
     this.abort(flag, this.phaseNow());
