@@ -46,7 +46,8 @@ function onConnected(this: ConnectReq, status: number): void {
 
 /**
  * Opens a TCP connection to an IP address on a raw handle; `done` once (synchronously on a local error). `noDelay`:
- * set TCP_NODELAY once connected (proxied traffic; a health check that only connects skips the system call).
+ * a connection for traffic: TCP_NODELAY once connected, reading from the start (a health check that only connects
+ * skips both).
  */
 export function rawDial(
   target: DialTarget, timeoutMs: number | undefined, signal: AbortSignal | undefined, done: (a: Attempt<Conn>) => void, noDelay = true,
@@ -62,6 +63,8 @@ export function rawDial(
   // Callers pass IP literals (net-conn.ts dialConn): a colon means IPv6.
   const err = target.host.includes(':') ? handle.connect6(req, target.host, target.port) : handle.connect(req, target.host, target.port);
   if (err !== 0) return d.settle({ ok: false, timedOut: false, aborted: false, error: errName(err) });
+  // Connections that will be read start reading now (one epoll registration); a connect-only check never reads.
+  if (noDelay) d.conn.readEarly();
   if (timeoutMs !== undefined && timeoutMs > 0) startTimeout(d, timeoutMs);
   if (signal) {
     d.onAbort = () => d.settle({ ok: false, timedOut: false, aborted: true, error: 'aborted' });

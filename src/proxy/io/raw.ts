@@ -239,6 +239,12 @@ export class RawConn implements Conn {
     this.paused = true;
   }
 
+  /** @internal Reading requested together with the connect: libuv then registers the socket with epoll once
+   *  (in and out) instead of twice. Events before the receiver is attached go to NO_EVENTS. */
+  readEarly(): void {
+    if (this.handle.readStart() === 0) this.paused = false;
+  }
+
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
