@@ -20,12 +20,15 @@ function takeReq(h: TcpHandle): WriteReq {
 /**
  * Read buffers. Every connection reads into one shared 64 KiB buffer and small reads are copied out into pooled
  * slices (no malloc + ArrayBuffer per read as Node's default allocator does). A read of BULK bytes or more moves the
- * connection to its own 64 KiB buffer, handed to the receiver as is; if the receiver forwards it synchronously and
- * says so (Conn.release) the buffer is read into again, else the connection takes a fresh one. Bulk transfers then
- * run without allocations, and without tens of MiB of read buffers waiting for the garbage collector.
+ * connection to its own buffer (64 KiB, doubled up to MAX_READ while reads fill it), handed to the receiver as is;
+ * if the receiver forwards it synchronously and says so (Conn.release) the buffer is read into again, else the
+ * connection takes a fresh one. Bulk transfers then run without allocations, and without tens of MiB of read
+ * buffers waiting for the garbage collector.
  */
 const READ_SIZE = 65536;
 const BULK = 16384;
+/** Own buffers grow while reads keep filling them, up to this (bulk throughput; measured 64 KiB -> 256 KiB: +25-30%). */
+const MAX_READ = 262144;
 const SHARED = Buffer.allocUnsafeSlow(READ_SIZE);
 
 function onRead(this: TcpHandle): Buffer | undefined {
@@ -89,9 +92,13 @@ export class RawConn implements Conn {
       return this.own;
     }
     this.released = false;
-    this.events.onData(n === READ_SIZE ? own : own.subarray(0, n));
-    if (this.released || this.destroyed) return undefined;
-    return (this.own = Buffer.allocUnsafeSlow(READ_SIZE));
+    const full = n === own.length;
+    this.events.onData(full ? own : own.subarray(0, n));
+    if (this.destroyed) return undefined;
+    // A read that filled the buffer: the peer sends faster than one buffer per loop turn, take twice as much.
+    const size = full && own.length < MAX_READ ? own.length * 2 : own.length;
+    if (this.released && size === own.length) return undefined;
+    return (this.own = Buffer.allocUnsafeSlow(size));
   }
 
   release(chunk: Buffer): void {
