@@ -1,7 +1,8 @@
 // Two-node lab pieces shared by the VRRP integration tests: the VIP, per-node files, node configs, start, client reach.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lab, LabNode } from '../../src/lab/index.js';
+import type { ExecutionContext } from 'ava';
+import { Lab, type LabNode } from '../../src/lab/index.js';
 import { keepalivedConf, startHapair, startKeepalived, type NodeConf, type VrrpNode } from './lab-vrrp.js';
 import { tmpDir } from './paths.js';
 
@@ -43,6 +44,16 @@ export function conf(node: LabNode, peer: LabNode, prio: number, files: NodeFile
     ...(o.unicast ? { unicastPeers: [peer.ip], unicastSrc: node.ip } : {}),
     ...o,
   });
+}
+
+/** The two-node lab most VRRP integration tests start from: a (198.18.0.11) and b (198.18.0.12) with their files,
+ *  torn down with the test. Tests add further nodes (client, mail host) to `lab` themselves. */
+export async function pairLab(t: ExecutionContext): Promise<{ lab: Lab; a: LabNode; b: LabNode; fa: NodeFiles; fb: NodeFiles }> {
+  const lab = await Lab.create();
+  t.teardown(() => lab.teardown());
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  return { lab, a, b, fa: nodeFiles(), fb: nodeFiles() };
 }
 
 export function start(lab: Lab, kind: 'hapair' | 'keepalived', node: LabNode, text: string, dir: string): VrrpNode {

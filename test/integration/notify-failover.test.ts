@@ -8,7 +8,7 @@ import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
 import { hasVip, startHapair, waitHolders, waitUntil, type VrrpNode } from '../helpers/lab-vrrp.js';
 import { Daemon } from '../helpers/proc.js';
-import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
+import { VIP, conf, pairLab } from '../helpers/lab-timeline.js';
 import { SmtpServerProc, parseReceived } from '../helpers/smtp-server.js';
 import { cliMain, tmpDir } from '../helpers/paths.js';
 
@@ -49,15 +49,10 @@ async function waitSubject(srv: SmtpServerProc, subject: string, timeoutMs: numb
 
 test.serial('two hapair nodes: failover mails from both sides, with reason, priorities, master seen and node addresses', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const { lab, a, b, fa, fb } = await pairLab(t);
   const m = await lab.addNode({ name: 'm', ip: MAIL_HOST });
   const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
   t.teardown(() => srv.stop());
-  const fa = nodeFiles();
-  const fb = nodeFiles();
   const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
   const spoolA = path.join(fa.dir, 'spool');
   const spoolB = path.join(fb.dir, 'spool');
@@ -137,14 +132,10 @@ test.serial('two hapair nodes: failover mails from both sides, with reason, prio
 
 test.serial('real hapair vrrp daemon: sync group alert mail, and alert_report_cron with every instance and tracker, transitions, spool health', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  const { lab, a, b, fa } = await pairLab(t);
   const m = await lab.addNode({ name: 'm', ip: MAIL_HOST });
   const srv = await SmtpServerProc.start({ port: 2525, host: MAIL_HOST, maildir: tmpDir() }, ['ip', 'netns', 'exec', m.ns]);
   t.teardown(() => srv.stop());
-  const fa = nodeFiles();
   // A second instance tracking its interface, both in a sync group that alone has smtp_alert; a report every second.
   const second = ['vrrp_instance VI_2 {', '    interface eth0', '    virtual_router_id 52', '    priority 90', '    advert_int 1',
     '    virtual_ipaddress {', '        198.18.0.101/24', '    }', '    track_interface {', '        eth0', '    }', '}',
@@ -231,11 +222,7 @@ test.serial('real keepalived 2.2.7 runs `hapair notify-mail master` as its notif
 
 test.serial('hapair vrrp with an unreadable smtp_auth_password_file fails at start with file:line', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  const fa = nodeFiles();
+  const { lab, a, b, fa } = await pairLab(t);
   const text = withMail(conf(a, b, 150, fa, { unicast: false }), 'a', path.join(fa.dir, 'spool')).replace(
     'global_defs {',
     'global_defs {\n    smtp_auth_user alert\n    smtp_auth_password_file /nonexistent/hapair-smtp.pw',

@@ -2,9 +2,8 @@
 // (v2 at 1 s, v3 at 0.5 s, one cell with auth PASS): full failover timeline; nopreempt and preempt_delay vs keepalived.
 import test from 'ava';
 import fs from 'node:fs';
-import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
-import { VIP, conf, nodeFiles } from '../helpers/lab-timeline.js';
+import { VIP, conf, pairLab } from '../helpers/lab-timeline.js';
 import { failoverMatrix, type MatrixCell } from '../helpers/vrrp-matrix.js';
 import { instanceStatus, keepalivedSaid, startHapair, startKeepalived, vipHolders, waitHolders } from '../helpers/lab-vrrp.js';
 
@@ -27,12 +26,7 @@ for (const [title, cell] of CELLS) {
 
 test.serial('hapair (high, nopreempt) + keepalived (low): the VIP moves on FAULT and stays with keepalived after recovery', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  const fa = nodeFiles();
-  const fb = nodeFiles();
+  const { lab, a, b, fa, fb } = await pairLab(t);
   // a first: with nopreempt, whoever is MASTER first keeps the VIP, so the start order decides.
   const hi = startHapair(lab, a, conf(a, b, 150, fa, { unicast: false, nopreempt: true, state: 'BACKUP' }), fa.dir);
   await waitHolders(lab, [hi], VIP, ['a'], 10_000);
@@ -56,12 +50,7 @@ test.serial('hapair (high, nopreempt) + keepalived (low): the VIP moves on FAULT
 
 test.serial('keepalived (low) master + hapair (high, preempt_delay 2): hapair preempts only after the delay, keepalived yields', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  const fa = nodeFiles();
-  const fb = nodeFiles();
+  const { lab, a, b, fa, fb } = await pairLab(t);
   const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
   const lo = startKeepalived(lab, b, conf(b, a, 100, fb, v3), fb.dir);
   await waitHolders(lab, [lo], VIP, ['b'], 6000);

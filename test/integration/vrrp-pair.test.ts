@@ -1,21 +1,15 @@
 // hapair + hapair on VRRPv3 with short intervals: nopreempt holds, SIGKILL restart cleans the stale VIP, preempt_delay.
 import test from 'ava';
 import fs from 'node:fs';
-import { Lab } from '../../src/lab/index.js';
 import { requireRoot } from '../helpers/root.js';
 import { instanceStatus, restart, startHapair, vipHolders, waitHolders } from '../helpers/lab-vrrp.js';
-import { VIP, conf, nodeFiles, notifyLines } from '../helpers/lab-timeline.js';
+import { VIP, conf, pairLab, notifyLines } from '../helpers/lab-timeline.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.serial('v3 0.2 s multicast: nopreempt keeps the VIP where it is; a SIGKILLed master restarts as BACKUP without its stale VIP', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  const fa = nodeFiles();
-  const fb = nodeFiles();
+  const { lab, a, b, fa, fb } = await pairLab(t);
   const v3 = { unicast: false, version: 3 as const, advertInt: 0.2 };
   // a first: with nopreempt whoever is MASTER first keeps the VIP, so the start order decides.
   const hi = startHapair(lab, a, conf(a, b, 150, fa, { ...v3, nopreempt: true, state: 'BACKUP' }), fa.dir);
@@ -57,12 +51,7 @@ test.serial('v3 0.2 s multicast: nopreempt keeps the VIP where it is; a SIGKILLe
 
 test.serial('v3 0.2 s unicast: preempt_delay postpones the takeover of a higher-priority node; graceful stop hands over within skew', async (t) => {
   if (!requireRoot(t)) return;
-  const lab = await Lab.create();
-  t.teardown(() => lab.teardown());
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  const fa = nodeFiles();
-  const fb = nodeFiles();
+  const { lab, a, b, fa, fb } = await pairLab(t);
   const v3 = { unicast: true, version: 3 as const, advertInt: 0.2 };
   const lo = startHapair(lab, b, conf(b, a, 100, fb, v3), fb.dir);
   await waitHolders(lab, [lo], VIP, ['b'], 4000);
