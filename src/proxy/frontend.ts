@@ -150,6 +150,9 @@ export class Frontend implements FrontendView, SessionFrontend {
     g.actconn++;
     g.cumConns++;
     countStart(this.counters, Date.now());
+    // haproxy has the client address from accept(): read it now when lines will be logged, since the peer address
+    // is read lazily (one system call saved when nothing needs it) and is gone once the client has closed.
+    if (this.log) void sock.remoteAddress;
     const s: Session = this.section.mode === 'http' ? new HttpSession(sock, this) : new TcpSession(sock, this);
     this.sessions.set(s, l);
   }
