@@ -12,6 +12,7 @@ export interface ExecOptions {
   readonly timeoutMs?: number; // SIGKILL after this (default 15 s): every lab command is bounded
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
 }
 
 /** Runs argv[0] with argv[1..] (no shell) and resolves with its exit status and output; never rejects on exit code. */
@@ -19,7 +20,7 @@ export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<E
   const [cmd, ...args] = argv;
   if (cmd === undefined) return Promise.reject(new Error('exec: empty argv'));
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -33,6 +34,7 @@ export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<E
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A child that exits before reading its stdin must not fail the caller with EPIPE.
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });

@@ -1,43 +1,23 @@
 // Child processes for tests: run the hapair CLI, collect JSON log lines, wait for a line, stop by PID.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { cliMain } from './paths.js';
+import { exec, type ExecResult } from '../../src/lab/exec.js';
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a finished child printed and how it ended (the lab's exec result). */
+export type RunResult = ExecResult;
 
 /** Runs `hapair ...args` to completion (bounded by timeoutMs) and returns its output. */
 export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<RunResult> {
   return runCommand(process.execPath, [cliMain, ...args], opts);
 }
 
+/** Runs cmd (no shell) with the test's environment plus `env`, killed after timeoutMs (default 30 s). */
 export function runCommand(
   cmd: string,
   args: readonly string[],
   opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; cwd?: string } = {},
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    // A child that exits before reading its stdin must not crash the test with EPIPE.
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
-  });
+  return exec([cmd, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 30_000, input: opts.input });
 }
 
 /** A long-running child whose stdout is parsed as pino JSON lines. Stopped only by its own PID. */
