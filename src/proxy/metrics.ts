@@ -1,6 +1,7 @@
 // Prometheus endpoint (prom-client): series named like haproxy's built-in exporter (haproxy_process_*,
 // haproxy_frontend_*, haproxy_backend_*, haproxy_server_*; status as one 0/1 series per `state` label),
-// rebuilt from the runtime view on every scrape so nothing can drift from the stats page.
+// rebuilt from the runtime view on every scrape so nothing can drift from the stats page. One hapair-only series,
+// hapair_server_transitions_total{to}, counts every server transition (haproxy counts only UP->DOWN).
 import { Registry, Gauge, Counter } from 'prom-client';
 import type { BackendView, FrontendView, ProxyRuntimeView, ServerControl, ServiceRequest, ServiceResponse, TrafficCounters } from './types.js';
 import { CHECK_STATUS } from './check/status.js';
@@ -153,6 +154,9 @@ export function buildRegistry(rt: ProxyRuntimeView): Registry {
           b.put('haproxy_server_check_status', 'Status of last health check, per state label value.', 'gauge', { ...labels, state: code }, s.check.status === code ? 1 : 0);
         }
       }
+      // hapair extension (haproxy's exporter has no such series): every transition, by the state entered.
+      const counts = rt.transitionCounts?.(be.name, s.name);
+      for (const [to, n] of Object.entries(counts ?? {})) b.put('hapair_server_transitions_total', 'Server state transitions since start, by the state entered (hapair; haproxy counts only UP->DOWN).', 'counter', { ...labels, to }, n);
       const throttle = (s as unknown as { throttle?: unknown }).throttle;
       if (s.op === 'starting' && typeof throttle === 'number') b.put('haproxy_server_current_throttle', 'Current throttle percentage for the server, when slowstart is active.', 'gauge', labels, throttle);
       if (be.section.mode === 'http') httpCodes(b, 'haproxy_server', labels, s.counters);

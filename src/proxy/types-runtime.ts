@@ -197,6 +197,9 @@ export interface ProxyRuntimeView {
   info(): ProcessInfo;
   /** Proxies in declaration order (for stats output order). */
   proxiesInOrder(): readonly { readonly name: string; readonly frontend?: FrontendView; readonly backend?: BackendView }[];
+  /** Optional: this server's state transitions since start, counted by the state entered (UP, DOWN, MAINT, DRAIN,
+   *  NOLB, ...). haproxy only counts UP->DOWN (chkdown); hapair counts every logged transition. */
+  transitionCounts?(backend: string, server: string): Readonly<Record<string, number>> | undefined;
 }
 
 /** Control-plane operations the stats page and runtime API trigger on checks. */

@@ -26,6 +26,9 @@ haproxy_server_check_duration_seconds haproxy_server_http_responses_total haprox
 haproxy_server_queue_time_average_seconds haproxy_server_connect_time_average_seconds haproxy_server_response_time_average_seconds
 haproxy_server_total_time_average_seconds haproxy_server_uweight`.split(/\s+/));
 
+/** The only series hapair adds (haproxy has no per-state transition counter). */
+const HAPAIR_NAMES = new Set(['hapair_server_transitions_total']);
+
 const req = (method = 'GET') => ({ method, uri: '/metrics', version: 'HTTP/1.1', header: () => undefined, body: Buffer.alloc(0), clientIp: '127.0.0.1' });
 
 test('series names match haproxy exporter names; states and values follow the runtime', async (t) => {
@@ -39,6 +42,8 @@ test('series names match haproxy exporter names; states and values follow the ru
   a.downTransitions = 2;
   rt.server('be', 'b').admin = { forcedMaint: false, configMaint: false, forcedDrain: true };
   rt.backends.get('be')!.counters.total = 42;
+  const counts: Record<string, Record<string, number>> = { 'be/a': { DOWN: 2, UP: 1, MAINT: 1 } };
+  Object.assign(rt, { transitionCounts: (be: string, sv: string) => counts[`${be}/${sv}`] });
   rt.frontends.get('fe')!.counters.hrsp['2xx'] = 7;
   const res = await handleMetricsRequest(rt, req());
   t.is(res.status, 200);
@@ -46,7 +51,7 @@ test('series names match haproxy exporter names; states and values follow the ru
   const text = String(res.body);
   const names = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
   t.true(names.size > 40);
-  for (const n of names) t.true(HAPROXY_NAMES.has(n), `${n} is a haproxy exporter name`);
+  for (const n of names) t.true(HAPROXY_NAMES.has(n) || HAPAIR_NAMES.has(n), `${n} is a haproxy exporter name (or a declared hapair extension)`);
   const has = (line: string) => t.true(text.split('\n').includes(line), line);
   has('haproxy_server_status{proxy="be",server="a",state="DOWN"} 1');
   has('haproxy_server_status{proxy="be",server="a",state="UP"} 0');
@@ -59,6 +64,9 @@ test('series names match haproxy exporter names; states and values follow the ru
   has('haproxy_backend_status{proxy="be",state="DOWN"} 1'); // a is down, b drained: nothing usable
   has('haproxy_frontend_http_responses_total{proxy="fe",code="2xx"} 7');
   has('haproxy_process_build_info{version="0.1.0"} 1');
+  has('hapair_server_transitions_total{proxy="be",server="a",to="DOWN"} 2');
+  has('hapair_server_transitions_total{proxy="be",server="a",to="MAINT"} 1');
+  t.false(text.includes('hapair_server_transitions_total{proxy="be",server="b"'), 'no series for a server without transitions');
   t.false(text.includes('haproxy_server_check_status{proxy="be",server="b"'), 'no check series for unchecked servers');
   t.is((await handleMetricsRequest(rt, req('HEAD'))).body, '');
   t.is((await handleMetricsRequest(rt, req('POST'))).status, 405);

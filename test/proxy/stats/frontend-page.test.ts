@@ -1,6 +1,7 @@
 // `stats enable` in a plain `frontend` of the real proxy (default URI, no auth, refresh): the page sits next to
 // normal traffic, shows per server status with time since last change, check result, weight, sessions, queue and
-// bytes; ;csv / ;json from the same frontend; the Prometheus exporter on that frontend reports the same states.
+// bytes; ;csv / ;json from the same frontend; the Prometheus exporter on that frontend reports the same states
+// and counts the transition (hapair_server_transitions_total).
 import test from 'ava';
 import { freePort, namedBackend, startProxy } from '../../helpers/check-proxy.js';
 import { until } from '../../helpers/ctl-real.js';
@@ -76,5 +77,6 @@ backend app
   const metrics = await (await fetch(`${base}/metrics`)).text();
   t.true(metrics.split('\n').includes('haproxy_server_status{proxy="app",server="w2",state="DOWN"} 1'));
   t.true(metrics.split('\n').includes('haproxy_server_status{proxy="app",server="w1",state="UP"} 1'));
+  t.true(metrics.split('\n').includes('hapair_server_transitions_total{proxy="app",server="w2",to="DOWN"} 1'), 'every transition counted');
   t.regex(metrics, /^haproxy_server_check_failures_total\{proxy="app",server="w2"\} [1-9]/m);
 });
