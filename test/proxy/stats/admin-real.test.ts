@@ -98,6 +98,9 @@ listen px
   const bad = await post('s=a2&b=px&action=maint', `Basic ${Buffer.from('admin:wrong').toString('base64')}`);
   t.is(bad.status, 401);
   t.is((await row('a2')).status, 'DRAIN', 'nothing applied without valid credentials');
+  const anon = await fetch(`http://127.0.0.1:${statsPort}/admin`);
+  t.is(anon.status, 401);
+  t.is(anon.headers.get('www-authenticate'), 'Basic realm="haproxy_admin"');
   const logged = proxy.daemon.lines.filter((l) => l.event === 'server' && l.server === 'a1' && l.source === 'stats-page').map((l) => l.to);
   t.true(logged.includes('MAINT') && logged.includes('DOWN'), `stats-page transitions logged: ${logged.join(',')}`);
 });
