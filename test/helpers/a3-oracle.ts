@@ -21,7 +21,8 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-async function startHaproxy(text: string, port: number): Promise<() => Promise<void>> {
+/** haproxy 2.6 in the foreground on a full config text; resolves once `port` accepts; returns its stop. */
+export async function startHaproxy(text: string, port: number): Promise<() => Promise<void>> {
   const dir = tmpDir('hapair-a3-hap-');
   const cfg = path.join(dir, 'h.cfg');
   fs.writeFileSync(cfg, text);
