@@ -50,10 +50,16 @@ export const UV_EOF = -4095;
 /** libuv errors are negated errno values on Unix. */
 export const UV_ENOTCONN = -os.constants.errno.ENOTCONN;
 
+function pendingDeprecation(): boolean {
+  const opts = (process.env.NODE_OPTIONS ?? '').split(/\s+/);
+  return [...process.execArgv, ...opts].includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1';
+}
+
 function load(): Binding | undefined {
   if (process.env.HAPAIR_SOCKETS === 'net') return undefined;
-  // Under --pending-deprecation process.binding() warns: use the public API instead.
-  if (process.execArgv.includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1') return undefined;
+  // Under --pending-deprecation process.binding() prints DEP0111 (Node 20 to 24): use the public API instead. The
+  // flag may come on the command line, in NODE_OPTIONS, or as NODE_PENDING_DEPRECATION=1.
+  if (pendingDeprecation()) return undefined;
   try {
     const binding = (process as unknown as { binding?: (name: string) => Record<string, unknown> }).binding;
     if (typeof binding !== 'function') return undefined;
