@@ -106,8 +106,12 @@ export interface ResponseCookieInput {
   readonly method: string;
   /** Set-Cookie header values emitted by the server, in order. */
   readonly setCookies: readonly string[];
-  /** Response may be cached (haproxy TX_CACHEABLE); nocache only marks cacheable responses. Default true. */
+  /** Response may be cached (haproxy TX_CACHEABLE); nocache only marks cacheable responses. When absent it is
+   *  derived from `status` and `header` (responseCacheable) if both are given, else true. */
   readonly cacheable?: boolean;
+  /** Response status and header access (all values of a header, lower-case name), for responseCacheable. */
+  readonly status?: number;
+  readonly header?: (name: string) => readonly string[];
 }
 
 export interface ResponseCookieResult {
@@ -191,5 +195,29 @@ export function applyResponseCookie(input: ResponseCookieInput): ResponseCookieR
     }
   }
   const modified = inserted || (touched && cfg.mode !== 'insert');
-  return { setCookies: out, cacheControlPrivate: cfg.nocache && modified && input.cacheable !== false };
+  const cacheable = input.cacheable ?? (input.status !== undefined && input.header ? responseCacheable(input.method, input.status, input.header) : true);
+  return { setCookies: out, cacheControlPrivate: cfg.nocache && modified && cacheable };
+}
+
+/** Statuses a cache may store without explicit freshness (RFC 7231 §6.1); haproxy 2.6 treats only these as
+ *  cacheable (observed on 2.6.12: 201/202/302/307/308/500/503 never get `Cache-control: private`). */
+const CACHEABLE_STATUS: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501]);
+/** Cache-Control tokens (case-insensitive, whole tokens: `no-cache="set-cookie"` is not one) that make a response
+ *  uncacheable, as do `max-age=0` / `s-maxage=0`. */
+const UNCACHEABLE_TOKENS: ReadonlySet<string> = new Set(['private', 'no-cache', 'no-store', 'max-age=0', 's-maxage=0']);
+
+/**
+ * haproxy's TX_CACHEABLE for a response (http_ana.c request/response cacheability checks, matched against 2.6.12
+ * by hand): a GET or HEAD request, a heuristically cacheable status, no uncacheable Cache-Control token nor
+ * `Pragma: no-cache`, and freshness (max-age, s-maxage, Expires) or a validator (Last-Modified, ETag).
+ * `public` alone, Vary and Set-Cookie change nothing.
+ */
+export function responseCacheable(method: string, status: number, header: (name: string) => readonly string[]): boolean {
+  const m = method.toUpperCase();
+  if ((m !== 'GET' && m !== 'HEAD') || !CACHEABLE_STATUS.has(status)) return false;
+  const tokens = header('cache-control').flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase());
+  if (tokens.some((t) => UNCACHEABLE_TOKENS.has(t))) return false;
+  if (header('pragma').some((v) => /(^|,)\s*no-cache\s*(,|$)/i.test(v))) return false;
+  const fresh = tokens.some((t) => t.startsWith('max-age=') || t.startsWith('s-maxage=')) || header('expires').length > 0;
+  return fresh || header('last-modified').length > 0 || header('etag').length > 0;
 }

@@ -66,4 +66,4 @@ export function reloadBackends(
   const removed = [...current.values()].filter((b) => !backends.has(b.name));
   return { backends, removed };
 }
-export { parseRequestCookies, applyResponseCookie, type CookieServer, type CookieStatus, type RequestCookieResult, type ResponseCookieInput, type ResponseCookieResult } from './cookie.js';
+export { parseRequestCookies, applyResponseCookie, responseCacheable, type CookieServer, type CookieStatus, type RequestCookieResult, type ResponseCookieInput, type ResponseCookieResult } from './cookie.js';

@@ -1,6 +1,6 @@
 // Cookie persistence tables (haproxy.md §5.6): request parsing/stripping and response Set-Cookie/Cache-control.
 import test from 'ava';
-import { applyResponseCookie, parseRequestCookies, type CookieServer, type ResponseCookieInput } from '../../../src/proxy/backend/cookie.js';
+import { applyResponseCookie, parseRequestCookies, responseCacheable, type CookieServer, type ResponseCookieInput } from '../../../src/proxy/backend/cookie.js';
 import type { CookieConfig } from '../../../src/proxy/types.js';
 
 const READY = { forcedMaint: false, configMaint: false, forcedDrain: false };
@@ -64,5 +64,44 @@ for (const [title, input, want, cc] of RESP) {
     const r = applyResponseCookie(input);
     t.deepEqual(r.setCookies, want);
     t.is(r.cacheControlPrivate, cc);
+  });
+}
+
+// responseCacheable: rows observed on haproxy 2.6.12 with `cookie SRV insert nocache` (was `Cache-control: private`
+// added?) for the given request method, response status and response headers.
+const CACHE: [string, number, Record<string, string[]>, boolean][] = [
+  ['GET', 200, {}, false],
+  ['GET', 200, { 'cache-control': ['max-age=60'] }, true],
+  ['HEAD', 200, { 'cache-control': ['max-age=60'] }, true],
+  ['POST', 200, { 'cache-control': ['max-age=60'] }, false],
+  ['POST', 200, { 'last-modified': ['Wed, 21 Oct 2015 07:28:00 GMT'] }, false],
+  ['GET', 200, { 'cache-control': ['public'] }, false],
+  ['GET', 200, { 'cache-control': ['public, max-age=5'] }, true],
+  ['GET', 200, { 'cache-control': ['s-maxage=5'] }, true],
+  ['GET', 200, { 'cache-control': ['Max-Age=5'] }, true],
+  ['GET', 200, { 'cache-control': ['max-age=0'] }, false],
+  ['GET', 200, { 'cache-control': ['no-store, max-age=5'] }, false],
+  ['GET', 200, { 'cache-control': ['PRIVATE, max-age=5'] }, false],
+  ['GET', 200, { 'cache-control': ['no-cache'] }, false],
+  ['GET', 200, { 'cache-control': ['no-cache="set-cookie", max-age=5'] }, true],
+  ['GET', 200, { 'last-modified': ['Wed, 21 Oct 2015 07:28:00 GMT'] }, true],
+  ['GET', 200, { etag: ['"x"'] }, true],
+  ['GET', 200, { expires: ['Wed, 21 Oct 2030 07:28:00 GMT'] }, true],
+  ['GET', 200, { expires: ['0'] }, true],
+  ['GET', 200, { pragma: ['no-cache'], 'cache-control': ['max-age=5'] }, false],
+  ['GET', 200, { vary: ['*'], 'cache-control': ['max-age=60'] }, true],
+  ['GET', 200, { 'set-cookie': ['a=b'], 'cache-control': ['max-age=60'] }, true],
+  ...[203, 204, 206, 300, 301, 404, 405, 410, 414, 501].map((s): [string, number, Record<string, string[]>, boolean] => ['GET', s, { 'cache-control': ['max-age=60'] }, true]),
+  ...[201, 202, 302, 307, 308, 500, 503].map((s): [string, number, Record<string, string[]>, boolean] => ['GET', s, { 'cache-control': ['max-age=60'] }, false]),
+  ['GET', 302, { 'last-modified': ['Wed, 21 Oct 2015 07:28:00 GMT'] }, false],
+  ['GET', 404, { 'last-modified': ['Wed, 21 Oct 2015 07:28:00 GMT'] }, true],
+];
+for (const [method, status, headers, want] of CACHE) {
+  test(`cacheable (haproxy 2.6): ${method} ${status} ${JSON.stringify(headers)} -> ${want}`, (t) => {
+    const header = (n: string): string[] => headers[n] ?? [];
+    t.is(responseCacheable(method, status, header), want);
+    // Through applyResponseCookie: nocache adds `Cache-control: private` only to cacheable responses.
+    const r = applyResponseCookie(resp({ cfg: cfg({ nocache: true }), method, status, header }));
+    t.is(r.cacheControlPrivate, want);
   });
 }

@@ -3,7 +3,7 @@
 import test from 'ava';
 import http from 'node:http';
 import { startInProcess } from '../../helpers/proxy-harness.js';
-import { startHttpBackend } from '../../helpers/proxy-servers.js';
+import { startHttpBackend, echo, type Handler } from '../../helpers/proxy-servers.js';
 import { rawExchange, parseResponses, request } from '../../helpers/proxy-client.js';
 
 const cfg = (port: number, fe: string, be: string) => `
@@ -108,8 +108,14 @@ test('http-reuse safe under concurrency: pooled connections are shared after the
 });
 
 test('cookie insert indirect nocache: sticky to the inserted server, cookie hidden from servers', async (t) => {
-  const b1 = await startHttpBackend('s1');
-  const b2 = await startHttpBackend('s2');
+  // The app marks its responses fresh (max-age): haproxy's nocache only adds `Cache-control: private` to responses
+  // a cache could store (backend/cookie-oracle.test.ts compares the other cases with haproxy).
+  const fresh: Handler = (req, res, be) => {
+    res.setHeader('cache-control', 'max-age=60');
+    echo(req, res, be);
+  };
+  const b1 = await startHttpBackend('s1', fresh);
+  const b2 = await startHttpBackend('s2', fresh);
   const px = await startInProcess(`
 defaults
   mode http
@@ -127,7 +133,7 @@ listen web
     const setCookie = String(first.headers['set-cookie']);
     const who = String(first.headers['x-backend']);
     t.is(setCookie, `SERVERID=${who === 's1' ? 'a1' : 'a2'}; path=/`);
-    t.is(first.headers['cache-control'], 'private');
+    t.is(first.headers['cache-control'], 'max-age=60, private', 'the app\'s own header, then haproxy\'s');
     for (let i = 0; i < 4; i++) {
       const r = await request(px.port('web'), '/', { headers: { cookie: `SERVERID=a2; app=1` } });
       t.is(r.headers['x-backend'], 's2');
