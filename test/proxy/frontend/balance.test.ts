@@ -162,3 +162,20 @@ test.serial('consistent hashing: when a server leaves only its keys move; map-ba
   const m = await movement('hash-type map-based');
   t.true(m.moved > 0.5, `map-based moved ${Math.round(m.moved * 100)}% of keys`);
 });
+
+test.serial('random: weighted shares over the real proxy (weights 1:3), every server used; backup only when all are down', async (t) => {
+  const px = await startInProcess(cfg('balance random', (_s, i) => (i === 2 ? 'backup' : `weight ${i === 0 ? 1 : 3}`), 3));
+  try {
+    const n = 400;
+    const got = await tally(px.port('lb'), n);
+    t.is(got.s3, undefined, 'the backup gets nothing while actives are up');
+    // Expected 100 / 300; a binomial sd is ~8.7, so 60..140 is > 4.5 sd wide: fails only if weights are ignored.
+    t.true((got.s1 ?? 0) >= 60 && (got.s1 ?? 0) <= 140, JSON.stringify(got));
+    t.is((got.s1 ?? 0) + (got.s2 ?? 0), n);
+    const be = px.rt.backends.get('lb')!;
+    for (const name of ['s1', 's2']) be.findServer(name)!.setAdmin('maint', { source: 'cli', reason: 'test' });
+    t.deepEqual(await tally(px.port('lb'), 10), { s3: 10 }, 'all actives in maintenance: the backup serves');
+  } finally {
+    await px.close();
+  }
+});
