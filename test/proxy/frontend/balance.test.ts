@@ -179,3 +179,17 @@ test.serial('random: weighted shares over the real proxy (weights 1:3), every se
     await px.close();
   }
 });
+
+test.serial('backup servers: the first backup alone when the actives are down, all backups with option allbackups', async (t) => {
+  for (const [opt, want] of [['', { s3: 8 }], ['option allbackups', { s3: 4, s4: 4 }]] as const) {
+    const px = await startInProcess(cfg(`balance roundrobin\n  ${opt}`, (_s, i) => (i >= 2 ? 'backup' : ''), 4));
+    try {
+      t.deepEqual(await tally(px.port('lb'), 8), { s1: 4, s2: 4 }, 'actives up: backups idle');
+      const be = px.rt.backends.get('lb')!;
+      for (const name of ['s1', 's2']) be.findServer(name)!.setAdmin('maint', { source: 'cli', reason: 'test' });
+      t.deepEqual(await tally(px.port('lb'), 8), want, opt || 'no allbackups');
+    } finally {
+      await px.close();
+    }
+  }
+});
