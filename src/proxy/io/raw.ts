@@ -23,12 +23,17 @@ function takeReq(h: TcpHandle): WriteReq {
  * connection to its own buffer (64 KiB, doubled up to MAX_READ while reads fill it), handed to the receiver as is;
  * if the receiver forwards it synchronously and says so (Conn.release) the buffer is read into again, else the
  * connection takes a fresh one. Bulk transfers then run without allocations, and without tens of MiB of read
- * buffers waiting for the garbage collector.
+ * buffers waiting for the garbage collector. Once the bulk is over (SHRINK_AFTER small reads in a row, e.g. a
+ * keep-alive connection back to small requests after a download) the connection returns its own buffer and reads
+ * into the shared one again: idle connections do not each pin up to MAX_READ of memory.
  */
 const READ_SIZE = 65536;
 const BULK = 16384;
 /** Own buffers grow while reads keep filling them, up to this (bulk throughput; measured 64 KiB -> 256 KiB: +25-30%). */
 const MAX_READ = 262144;
+/** Consecutive reads below BULK after which a connection gives its own buffer back (one short read ends every bulk
+ *  response; two in a row mean the stream is back to small messages). */
+const SHRINK_AFTER = 2;
 const SHARED = Buffer.allocUnsafeSlow(READ_SIZE);
 
 function onRead(this: TcpHandle): Buffer | undefined {
@@ -74,6 +79,8 @@ export class RawConn implements Conn {
   /** This connection's own read buffer (after a bulk read), and whether the receiver gave the last one back. */
   private own: Buffer | undefined;
   private released = false;
+  /** Reads below BULK in a row while on an own buffer. */
+  private small = 0;
 
   constructor(private readonly handle: TcpHandle) {
     handle[OWNER] = this;
@@ -95,10 +102,22 @@ export class RawConn implements Conn {
     const full = n === own.length;
     this.events.onData(full ? own : own.subarray(0, n));
     if (this.destroyed) return undefined;
+    if (n >= BULK) this.small = 0;
+    else if (++this.small >= SHRINK_AFTER) {
+      // Back to small messages: the shared buffer again (the receiver may keep what it got; GC frees the rest).
+      this.small = 0;
+      this.own = undefined;
+      return SHARED;
+    }
     // A read that filled the buffer: the peer sends faster than one buffer per loop turn, take twice as much.
     const size = full && own.length < MAX_READ ? own.length * 2 : own.length;
     if (this.released && size === own.length) return undefined;
     return (this.own = Buffer.allocUnsafeSlow(size));
+  }
+
+  /** @internal Size of the buffer the next read goes into (tests: bulk growth and shrinking back). */
+  get readBufferSize(): number {
+    return this.own?.length ?? 0;
   }
 
   release(chunk: Buffer): void {
