@@ -238,17 +238,17 @@ export class Server implements ServerControl, LbServer {
     return this.#host.lbChanged(this, 'up');
   }
 
+  /** haproxy's srv_adm_set_maint/drain/ready (server.h; CLI, stats form, agent words): maint sets forced MAINT and
+   *  clears forced DRAIN, drain the reverse (leaving maintenance as DRAIN), ready clears both (checked on 2.6). */
   setAdmin(state: 'ready' | 'drain' | 'maint', cause: ServerTransitionCause): void {
     const from = stateWord(this.op, this.#admin);
     if (state === 'maint') {
+      const wasStopping = this.op === 'stopping' || this.#admin.forcedDrain;
+      this.#admin.forcedDrain = false;
       if (this.#admin.forcedMaint) return;
       const prevUsable = this.#host.usableCount();
       this.#admin.forcedMaint = true;
-      if (this.op === 'down') {
-        this.#emit(from, cause, MESSAGES.maintFromDown(this.#msg, cause), 'warn');
-        return;
-      }
-      const wasStopping = this.op === 'stopping' || this.#admin.forcedDrain;
+      if (this.op === 'down') return this.#emit(from, cause, MESSAGES.maintFromDown(this.#msg, cause), 'warn');
       this.#markChange();
       const tail = this.#goDown();
       this.#emit(from, cause, MESSAGES.maint(this.#msg, cause, tail), wasStopping ? 'warn' : 'error');
@@ -256,6 +256,7 @@ export class Server implements ServerControl, LbServer {
       return;
     }
     if (state === 'drain') {
+      if (this.#admin.forcedMaint) return this.#leaveMaint(from, cause, true);
       if (this.#admin.forcedDrain) return;
       const prevUsable = this.#host.usableCount();
       this.#admin.forcedDrain = true;
@@ -265,26 +266,27 @@ export class Server implements ServerControl, LbServer {
       this.#host.afterLeave(prevUsable);
       return;
     }
-    // ready: clears forced maintenance and forced drain (haproxy `set server state ready`).
-    const wasMaint = this.#admin.forcedMaint;
-    if (!wasMaint && !this.#admin.forcedDrain) return;
-    this.#admin.forcedMaint = false;
+    if (this.#admin.forcedMaint) return this.#leaveMaint(from, cause, false);
+    if (!this.#admin.forcedDrain) return;
     this.#admin.forcedDrain = false;
     this.#markChange();
-    if (!wasMaint) {
-      this.#host.lbChanged(this, 'weight');
-      this.#emit(from, cause, MESSAGES.leaveDrain(this.#msg, this.op !== 'down'), 'warn');
-      return;
-    }
-    // Leaving maintenance (haproxy srv_clr_admin_flag): the health check restarts at `rise` and runs at once
-    // (check/task.ts onAdminChanged), so it never holds the server down; an enabled agent at health 0 does, until
-    // it says `up` (haproxy 2.6.12 shows "DOWN (agent)" after `enable server`). Otherwise UP, with slowstart.
+    this.#host.lbChanged(this, 'weight');
+    this.#emit(from, cause, MESSAGES.leaveDrain(this.#msg, this.op !== 'down'), 'warn');
+  }
+
+  /** Leaving maintenance (haproxy srv_clr_admin_flag), into READY or forced DRAIN: the health check restarts at `rise`
+   *  and runs at once (check/task.ts onAdminChanged), so it never holds the server down; an enabled agent at health 0
+   *  does, until it says `up` (haproxy 2.6.12 shows "DOWN (agent)" after `enable server`). Otherwise UP, with slowstart. */
+  #leaveMaint(from: string, cause: ServerTransitionCause, drain: boolean): void {
+    this.#admin.forcedMaint = false;
+    this.#admin.forcedDrain = drain;
+    this.#markChange();
     const up = !(this.agent?.enabled && this.agent.health < this.agent.rise);
     if (up) {
       this.#enterRunning(true);
       this.#comeUp();
     } else this.op = 'down';
-    this.#emit(from, cause, MESSAGES.leaveMaint(this.#msg, up, false), 'warn');
+    this.#emit(from, cause, MESSAGES.leaveMaint(this.#msg, up, drain), 'warn');
   }
 
   setWeight(uweight: number, cause: ServerTransitionCause): void {

@@ -52,9 +52,15 @@ listen px
   t.deepEqual(await whoAnswers(fe, 4), ['a2', 'a2', 'a2', 'a2'], 'no new traffic to a draining server');
   t.is(await cmd('set server px/a1 state maint'), '\n');
   t.like(await row('a1'), { status: 'MAINT' });
-  // haproxy's srv_adm_set_maint() only adds FMAINT: the earlier forced drain stays (0x1 | 0x8); `ready` clears both.
-  t.is((await stateRow('a1'))[6], '9', 'srv_admin_state: forced maint + forced drain');
+  // haproxy 2.6's srv_adm_set_maint() sets FMAINT and clears FDRAIN (checked with its own stats socket: 8, then 1).
+  t.is((await stateRow('a1'))[6], '1', 'srv_admin_state: forced maint only');
   t.deepEqual(await whoAnswers(fe, 4), ['a2', 'a2', 'a2', 'a2']);
+  // ... and srv_adm_set_drain() clears FMAINT: the server leaves maintenance as DRAIN (8), still without new traffic.
+  t.is(await cmd('set server px/a1 state drain'), '\n');
+  await until('a1 DRAIN after maint -> drain', async () => /^DRAIN/.test((await row('a1')).status ?? ''));
+  t.is((await stateRow('a1'))[6], '8', 'srv_admin_state: forced drain only');
+  t.deepEqual(await whoAnswers(fe, 4), ['a2', 'a2', 'a2', 'a2']);
+  t.is(await cmd('set server px/a1 state maint'), '\n');
   t.is(await cmd('set server px/a1 state ready'), '\n');
   await until('a1 UP after ready', async () => /^UP/.test((await row('a1')).status ?? ''));
   t.is((await stateRow('a1'))[6], '0', 'ready clears maint and drain');
@@ -113,7 +119,7 @@ listen px
 
   // Every transition above was logged with stable fields and the CLI as its source.
   const logged = proxy.daemon.lines.filter((l) => l.event === 'server' && l.server === 'a1' && l.source === 'cli').map((l) => l.to);
-  t.deepEqual(logged.slice(0, 3), ['DRAIN', 'MAINT', 'UP'], `a1 transitions logged: ${logged.join(',')}`);
+  t.deepEqual(logged.slice(0, 5), ['DRAIN', 'MAINT', 'DRAIN', 'MAINT', 'UP'], `a1 transitions logged: ${logged.join(',')}`);
   const line = proxy.daemon.lines.find((l) => l.event === 'server' && l.to === 'MAINT' && l.server === 'a1')!;
   t.like(line, { backend: 'px', from: 'DRAIN', source: 'cli' });
   t.is(typeof line.msg, 'string');
