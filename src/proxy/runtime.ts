@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/clock.js';
 import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView } from './types.js';
 import { createBackends, reloadBackends, type Backend } from './backend/index.js';
-import type { ServerTransitionEvent } from './backend/server.js';
+import { TransitionCounts } from './backend/transition-counts.js';
 import { Frontend } from './frontend.js';
 import { IdlePool } from './http/pool.js';
 import type { EngineDeps, GlobalState, ServiceHooks } from './frontend-types.js';
@@ -31,9 +31,8 @@ export class ProxyRuntime implements ProxyRuntimeView {
   readonly services: ServiceHooks;
   readonly startedAt = Date.now();
   private retired: Backend[] = [];
-  /** "backend/server" -> state entered -> count: every transition the backend core logs is also counted. */
-  private readonly transitions = new Map<string, Record<string, number>>();
-  private readonly counted = new WeakSet<Backend>();
+  /** Every transition the backend core logs is also counted (hapair_server_transitions_total). */
+  private readonly transitions = new TransitionCounts();
   private readonly log: Logger;
   private readonly deps: RuntimeDeps;
   private readonly engine: EngineDeps;
@@ -78,7 +77,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
     // tune.pool-high-fd-ratio (25% of the descriptors, which are about twice maxconn).
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
     this.backends = createBackends(this.config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock, globalMaxconn: effectiveGlobalMaxconn(this.config) });
-    this.countTransitions();
+    this.transitions.watch(this.backends.values());
     try {
       for (const p of this.config.proxies) {
         if (p.kind === 'backend' || p.disabled) continue;
@@ -93,21 +92,8 @@ export class ProxyRuntime implements ProxyRuntimeView {
   }
 
   /** Subscribes once to each backend's transition events (kept backends keep their subscription over reloads). */
-  private countTransitions(): void {
-    for (const b of this.backends.values()) {
-      if (this.counted.has(b)) continue;
-      this.counted.add(b);
-      b.events.on('transition', (e: ServerTransitionEvent) => {
-        const key = `${e.backend}/${e.server}`;
-        const m = this.transitions.get(key) ?? {};
-        m[e.to] = (m[e.to] ?? 0) + 1;
-        this.transitions.set(key, m);
-      });
-    }
-  }
-
   transitionCounts(backend: string, server: string): Readonly<Record<string, number>> | undefined {
-    return this.transitions.get(`${backend}/${server}`);
+    return this.transitions.of(backend, server);
   }
 
   private newFrontend(p: ProxyConfig['proxies'][number]): Frontend {
@@ -132,7 +118,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
     const { backends, removed } = reloadBackends(this.backends, config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock, globalMaxconn: effectiveGlobalMaxconn(config) });
     this.backends = backends;
-    this.countTransitions();
+    this.transitions.watch(this.backends.values());
     for (const b of removed) {
       this.pool.closeAll();
       this.retired.push(b);

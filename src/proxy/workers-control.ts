@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView, ProxySection, TrafficCounters } from './types.js';
 import { createBackends, reloadBackends, type Backend } from './backend/index.js';
 import { newCounters } from './backend/counters.js';
+import { TransitionCounts } from './backend/transition-counts.js';
 import { VERSION } from './runtime.js';
 import { effectiveGlobalMaxconn } from './config/maxconn.js';
 import { mergeCounters, type CountersReport, type ServerSnapshot } from './workers-sync.js';
@@ -35,11 +36,18 @@ export class ControlRuntime implements ProxyRuntimeView {
   readonly frontends = new Map<string, RemoteFrontend>();
   readonly startedAt = Date.now();
   private readonly reports = new Map<number, CountersReport>();
+  /** Server state lives here (checks, API), so transitions are counted here too (hapair_server_transitions_total). */
+  private readonly transitions = new TransitionCounts();
 
   constructor(config: ProxyConfig, private readonly deps: { logger: Logger; clock: Clock }) {
     this.config = config;
     this.backends = createBackends(config, deps);
+    this.transitions.watch(this.backends.values());
     this.syncFrontends();
+  }
+
+  transitionCounts(backend: string, server: string): Readonly<Record<string, number>> | undefined {
+    return this.transitions.of(backend, server);
   }
 
   get globalMaxconn(): number {
@@ -66,6 +74,7 @@ export class ControlRuntime implements ProxyRuntimeView {
     this.config = config;
     const { backends, removed } = reloadBackends(this.backends, config, this.deps);
     this.backends = backends;
+    this.transitions.watch(backends.values());
     for (const b of removed) b.close();
     this.syncFrontends();
   }

@@ -80,3 +80,31 @@ backend app
   t.true(metrics.split('\n').includes('hapair_server_transitions_total{proxy="app",server="w2",to="DOWN"} 1'), 'every transition counted');
   t.regex(metrics, /^haproxy_server_check_failures_total\{proxy="app",server="w2"\} [1-9]/m);
 });
+
+test('nbthread 2: the exporter served by a worker shows the control process transition counts', async (t) => {
+  const w1 = await namedBackend('w1');
+  const dead = await freePort();
+  const port = await freePort();
+  const proxy = await startProxy(`global
+    nbthread 2
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend www
+    bind 127.0.0.1:${port}
+    http-request use-service prometheus-exporter if { path /metrics }
+    default_backend app
+backend app
+    server w1 127.0.0.1:${w1.port} check inter 300
+    server w2 127.0.0.1:${dead} check inter 300 fall 1
+`);
+  t.teardown(async () => {
+    await proxy.stop();
+    await w1.close();
+  });
+  const metrics = async () => (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).split('\n');
+  await until('w2 DOWN in the exporter', async () => (await metrics()).includes('haproxy_server_status{proxy="app",server="w2",state="DOWN"} 1'));
+  t.true((await metrics()).includes('hapair_server_transitions_total{proxy="app",server="w2",to="DOWN"} 1'), 'counted in the control process');
+});
