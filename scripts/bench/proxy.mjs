@@ -5,6 +5,8 @@
 // Usage: node scripts/bench/proxy.mjs [--runs N] [--seconds S] [--out DIR (default $HAPAIR_OUT or dist)] [--only hapair|haproxy] [--conns C]
 //        [--node-flags "--max-semi-space-size=1"] [--warmup S (default 1: each proxy warmed up, unmeasured)]
 //        [--idle-rss S (default 15: RSS again after S idle seconds; 0 = skip)]
+//        [--ab-flags "--v8-flag ..." (a second hapair, 'hapair-b', with these node flags instead, measured interleaved with
+//        the others in every run: A/B of V8 settings under the same machine noise; printed as its own table)]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,8 @@ const CONNS = Number(opt('--conns', '50'));
 const WARMUP = Number(opt('--warmup', '1'));
 const IDLE_RSS = Number(opt('--idle-rss', '15'));
 const NODE_FLAGS = opt('--node-flags', '').split(' ').filter(Boolean);
+const AB_FLAGS = args.includes('--ab-flags') ? opt('--ab-flags', '').split(' ').filter(Boolean) : undefined;
+const KINDS = AB_FLAGS ? ['hapair', 'hapair-b', 'haproxy'] : ['hapair', 'haproxy'];
 const BULK_MB = 100;
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-'));
@@ -69,7 +73,7 @@ function cpuTicks(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
 }
-const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const rssKiB = (pid, field = 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
 function wrk(url, extra = []) {
   const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, '--latency', ...extra, url], { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
@@ -124,14 +128,15 @@ http {
   const nginx = start('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], 0, 'nginx');
   await waitPort(ngPort);
   const proxies = {};
-  for (const kind of ['hapair', 'haproxy']) {
-    if (ONLY && ONLY !== kind) continue;
+  for (const kind of KINDS) {
+    if (ONLY && !kind.startsWith(ONLY)) continue;
     const http = await freePort();
     const tcp = await freePort();
     const file = path.join(dir, `${kind}.cfg`);
     fs.writeFileSync(file, cfg('http', http, ngPort) + cfg('tcp', tcp, ngPort).replace('listen bench', 'listen benchtcp').replace(/^global[\s\S]*?defaults/m, 'defaults'));
-    const proc = kind === 'hapair'
-      ? start(process.execPath, [...NODE_FLAGS, CLI, 'proxy', '-f', file, '--run-dir', dir], 1, kind)
+    fs.mkdirSync(path.join(dir, kind)); // own run dir (pid file, control socket) per proxy
+    const proc = kind.startsWith('hapair')
+      ? start(process.execPath, [...(kind === 'hapair-b' ? AB_FLAGS : NODE_FLAGS), CLI, 'proxy', '-f', file, '--run-dir', path.join(dir, kind)], 1, kind)
       : start('haproxy', ['-f', file, '-db'], 1, kind);
     await waitPort(http);
     await waitPort(tcp);
@@ -149,7 +154,8 @@ http {
   const results = {};
   const record = (row, kind, v) => ((results[row] ??= {})[kind] ??= []).push(v);
   for (let run = 0; run < RUNS; run++) {
-    const order = run % 2 === 0 ? ['hapair', 'haproxy'] : ['haproxy', 'hapair'];
+    // Each run starts with another proxy (rotation): none is always measured first or last.
+    const order = KINDS.map((_, i) => KINDS[(i + run) % KINDS.length]);
     for (const kind of order) {
       const p = proxies[kind];
       if (!p) continue;
@@ -167,7 +173,9 @@ http {
         const r = [bulk(`http://127.0.0.1:${p.http}/bulk`), bulk(`http://127.0.0.1:${p.http}/bulk`)];
         return { mbps: (r[0].mbps + r[1].mbps) / 2, bytes: r[0].bytes + r[1].bytes, requests: 0 };
       });
-      record('RSS', kind, { rss: rssKiB(pid) / 1024 });
+      // RssFile: clean pages of the executable and libraries (Node's binary: ~42 MiB of it resident, shared with every
+      // other node process); RssAnon: the process's own memory (heap, buffers, malloc).
+      record('RSS', kind, { rss: rssKiB(pid) / 1024, anon: rssKiB(pid, 'RssAnon') / 1024, file: rssKiB(pid, 'RssFile') / 1024 });
     }
   }
   const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -190,11 +198,29 @@ http {
   const ra = m('RSS', 'hapair', 'rss');
   const rb = m('RSS', 'haproxy', 'rss');
   lines.push(`${'RSS after load'.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(ra).padStart(9)} | ${fmt(rb).padStart(9)} | ${ratio(ra, rb)}`);
+  for (const [label, key] of [['of which anon', 'anon'], ['of which file', 'file']]) {
+    const a = m('RSS', 'hapair', key);
+    const b = m('RSS', 'haproxy', key);
+    lines.push(`${`  ${label}`.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(a).padStart(9)} | ${fmt(b).padStart(9)} | ${ratio(a, b)}`);
+  }
   if (IDLE_RSS > 0) {
     // Informational: resident memory once the proxies have been idle a while (V8 gives memory back on its own).
     await new Promise((r) => setTimeout(r, IDLE_RSS * 1000));
     const idle = (k) => (proxies[k] ? rssKiB(proxies[k].proc.pid) / 1024 : NaN);
     lines.push(`${`RSS ${IDLE_RSS} s idle later`.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(idle('hapair')).padStart(9)} | ${fmt(idle('haproxy')).padStart(9)} | ${ratio(idle('hapair'), idle('haproxy'))}`);
+  }
+  if (AB_FLAGS) {
+    lines.push('');
+    lines.push(`A/B: hapair (${NODE_FLAGS.join(' ') || 'no flags'}) vs hapair-b (${AB_FLAGS.join(' ') || 'no flags'}), same runs`);
+    lines.push('row                    | metric        |    hapair |  hapair-b | b/a');
+    for (const row of [...Object.keys(rows), 'RSS']) {
+      const metrics = row === 'RSS' ? [['MiB', 'rss', 1], ['anon MiB', 'anon', 1]] : row.startsWith('bulk') ? [['MB/s', 'mbps', 0], ['CPU µs/MB', 'cpuPerReq', 0]] : [['p99 ms', 'p99', 2], ['CPU µs/req', 'cpuPerReq', 1]];
+      for (const [label, key, d] of metrics) {
+        const a = m(row, 'hapair', key);
+        const b = m(row, 'hapair-b', key);
+        lines.push(`${row.padEnd(22)} | ${label.padEnd(13)} | ${fmt(a, d).padStart(9)} | ${fmt(b, d).padStart(9)} | ${ratio(b, a)}`);
+      }
+    }
   }
   const errs = Object.entries(results).flatMap(([row, k]) => Object.entries(k).flatMap(([kind, xs]) => xs.filter((x) => x.errors).map((x) => `${kind} ${row}: ${x.errors}`)));
   if (errs.length) lines.push(`errors: ${errs.join('; ')}`);
