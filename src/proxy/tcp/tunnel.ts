@@ -145,15 +145,18 @@ export class Tunnel {
     this.onDone({ cause: this.cause, bytesUp: this.bytesUp, bytesDown: this.bytesDown });
   }
 
+  // haproxy applies a fin timeout to the side whose output is shut: once the server's FIN was passed on to the client,
+  // `timeout client-fin` bounds the client (cD); once the client's FIN was passed on to the server, `timeout
+  // server-fin` bounds the server (sD). Checked side by side with haproxy 2.6 in test/proxy/tcp/fin-oracle.test.ts.
   private clientTimeout(): number | undefined {
     const t = this.timeouts;
-    if ((this.clientFin || this.serverFin) && t.clientFin !== undefined) return t.clientFin;
+    if (this.serverFin && t.clientFin !== undefined) return t.clientFin;
     return t.tunnel ?? t.client;
   }
 
   private serverTimeout(): number | undefined {
     const t = this.timeouts;
-    if ((this.clientFin || this.serverFin) && t.serverFin !== undefined) return t.serverFin;
+    if (this.clientFin && t.serverFin !== undefined) return t.serverFin;
     return t.tunnel ?? t.server;
   }
 

@@ -39,10 +39,7 @@ function halfOpen(port: number, clientCloses: boolean, holdMs: number): Promise<
   });
 }
 
-// Known divergence (src/proxy/tcp/tunnel.ts applies both fin timeouts as soon as either side has sent FIN, so the
-// shorter one wins and blames the wrong side). test.failing keeps the suite green while the bug stands; turn it
-// into `test` once tunnel.ts follows haproxy.
-test.failing('client-fin / server-fin: the same timeout closes each half-closed case as in haproxy 2.6', async (t) => {
+test('client-fin / server-fin: the same timeout closes each half-closed case as in haproxy 2.6', async (t) => {
   const hang = await startRawServer(misbehave.hang);
   const finFirst = await startRawServer((s) => {
     s.on('error', () => undefined);
