@@ -238,6 +238,8 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
     if (f.status > 0) countStatus(fe.counters, f.status);
     if (be) countTxn(be.counters, f);
     if (srv) countTxn(srv.counters, f);
+    // The server slot is given back before the line is built: haproxy logs beconn/srv_conn without this stream.
+    if (be && srv) be.release(srv, this);
     if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0)) {
       if (f.headDone >= 0) f.request = this.parser.head.firstLine();
       emitLog(fe.log, toStreamLog(f, {
@@ -246,7 +248,6 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
         srvQueue: srv?.queueLength ?? 0, beQueue: be?.queueLength ?? 0,
       }));
     }
-    if (be && srv) be.release(srv, this);
     f.reqStart = -1;
     this.srv = undefined;
   }

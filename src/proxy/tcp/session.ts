@@ -178,6 +178,8 @@ export class TcpSession implements StreamHandle, Session, ConnEvents, AssignRequ
     if (be) countTxn(be.counters, f);
     if (srv) countTxn(srv.counters, f);
     if (f.cause === 'C') fe.counters.cliAborts++;
+    // The server slot is given back before the line is built: haproxy logs beconn/srv_conn without this stream.
+    if (be && srv) be.release(srv, this);
     if (fe.log && !(fe.section.options.dontlognull && f.bytesIn === 0)) {
       emitLog(fe.log, {
         mode: 'tcp', clientIp: this.sock.remoteAddress, clientPort: this.sock.remotePort, acceptWall: wallAt(this.start),
@@ -188,7 +190,6 @@ export class TcpSession implements StreamHandle, Session, ConnEvents, AssignRequ
         beQueue: be?.queueLength ?? 0,
       });
     }
-    if (be && srv) be.release(srv, this);
   }
 
   kill(flag: 'D' | 'K' | 'U'): void {

@@ -17,10 +17,7 @@ function once(port: number): Promise<void> {
   });
 }
 
-// Known divergence: src/proxy/http/session-core.ts (finishTxn) and src/proxy/tcp/session.ts (log) build the line
-// before be.release(srv): hapair logs 1/1/1/1/0 where haproxy logs 1/1/0/0/0. test.failing keeps the suite green
-// while it stands; turn it into `test` once the line is built after the release.
-test.failing('connection counters in log lines: same as haproxy 2.6 for sequential http and tcp requests', async (t) => {
+test('connection counters in log lines: same as haproxy 2.6 for sequential http and tcp requests', async (t) => {
   const be = await namedServers(1);
   t.teardown(() => be.close());
   const [http, tcp] = [await freePort(), await freePort()];
