@@ -134,6 +134,7 @@ export function responseEdits(resp: HttpHead, o: ResponseEditOptions): ResponseE
     const original = resp.kinds & (1 << HDR_SET_COOKIE) ? resp.fullValues('set-cookie') : [];
     const r = applyResponseCookie({
       cfg: c.cfg, server: c.server, request: { status: c.status, value: c.value }, method: c.method, setCookies: original,
+      status: resp.status, header: (n: string) => resp.fullValues(n),
     });
     const same = r.setCookies.length === original.length && r.setCookies.every((h, i) => h === original[i]);
     flag = 'N';

@@ -102,11 +102,9 @@ test('cookie insert / insert indirect nocache / prefix / rewrite: same persisten
   theirs.forEach((l, i) => t.is(mine[i], l));
 });
 
-// `nocache` marks only cacheable responses (haproxy.md §5.6). The decision is src/proxy/backend/cookie.ts
-// responseCacheable (table-tested in cookie.test.ts), but src/proxy/http/edits.ts (responseEdits) does not pass the
-// response status and headers to applyResponseCookie yet, so hapair adds `Cache-control: private` to every
-// response it inserts a cookie into. test.failing until edits.ts passes `status` and `header`.
-test.failing('cookie insert nocache: Cache-control private only where haproxy 2.6 adds it (method, status, freshness)', async (t) => {
+// `nocache` marks only cacheable responses (haproxy.md §5.6): src/proxy/backend/cookie.ts responseCacheable
+// (table-tested in cookie.test.ts) decides from the response status and headers that http/edits.ts passes on.
+test('cookie insert nocache: Cache-control private only where haproxy 2.6 adds it (method, status, freshness)', async (t) => {
   const app = http.createServer((req, res) => {
     const [status, cc] = ({ '/plain': [200, ''], '/fresh': [200, 'max-age=60'], '/redirect': [302, 'max-age=60'], '/zero': [200, 'max-age=0'] } as Record<string, [number, string]>)[req.url ?? ''] ?? [200, ''];
     if (cc) res.setHeader('cache-control', cc);
