@@ -22,6 +22,8 @@ export interface GlobalState {
   cumReq: number;
   /** Soft stop in progress: sessions close after their current transaction. */
   stopping: boolean;
+  /** Bytes an HTTP head may use: tune.bufsize - tune.maxrewrite (config/head-limit.ts); set from the config. */
+  headLimit: number;
 }
 
 export interface EngineDeps {
@@ -39,6 +41,14 @@ export interface Session {
   destroy(): void;
 }
 
+/** One compiled `http-request` rule (config HttpRequestRule): the first whose `test` matches decides. */
+export interface RequestRule {
+  readonly action: 'deny' | 'allow' | 'prometheus-exporter';
+  /** deny: the error page to send (deny_status, default 403). */
+  readonly status: number;
+  readonly test: AclPredicate;
+}
+
 /** The frontend as sessions see it; `section`, `router` and `log` change on reload. */
 export interface SessionFrontend {
   readonly name: string;
@@ -48,8 +58,8 @@ export interface SessionFrontend {
   /** Per-request/session log sink; undefined when the section has no `log` target. */
   readonly log: Logger | undefined;
   readonly feconn: number;
-  /** `http-request use-service prometheus-exporter [if cond]` of this frontend, if any. */
-  readonly promExporter: AclPredicate | undefined;
+  /** The section's `http-request` rules in file order; undefined when it has none (the common, free case). */
+  readonly requestRules: readonly RequestRule[] | undefined;
   readonly deps: EngineDeps;
   sessionEnded(s: Session): void;
 }

@@ -10,9 +10,8 @@ import net from 'node:net';
 import type { Logger } from '../core/logger.js';
 import { HaError } from '../core/errors.js';
 import type { BindConfig, FrontendView, ProxySection, TrafficCounters } from './types.js';
-import type { EngineDeps, Session, SessionFrontend } from './frontend-types.js';
+import type { EngineDeps, RequestRule, Session, SessionFrontend } from './frontend-types.js';
 import { compileRouter, AclSet, type Router } from './acl/condition.js';
-import type { AclPredicate } from './acl/match.js';
 import { newCounters, countStart, countEnd } from './backend/counters.js';
 import { HttpSession } from './http/session.js';
 import { TcpSession } from './tcp/session.js';
@@ -46,7 +45,7 @@ export class Frontend implements FrontendView, SessionFrontend {
   readonly counters: TrafficCounters = newCounters();
   router: Router;
   log: Logger | undefined;
-  promExporter: AclPredicate | undefined;
+  requestRules: readonly RequestRule[] | undefined;
   private readonly listeners = new Map<string, Listener>();
   private readonly sessions = new Map<Session, Listener>();
   private waiting: Waiting[] = [];
@@ -70,8 +69,11 @@ export class Frontend implements FrontendView, SessionFrontend {
     this.router = compileRouter(section);
     for (const p of this.router.problems) this.opts.logger.warn({ event: 'acl-problem', frontend: this.name, file: p.where.file, line: p.where.line }, p.message);
     this.log = trafficLogger(this.opts.logger, section.logs);
-    const pe = section.promExporter;
-    this.promExporter = pe ? (pe.cond ? new AclSet(section.acls).compile(pe.cond) : () => true) : undefined;
+    const acls = new AclSet(section.acls);
+    const rules = section.httpRequestRules;
+    this.requestRules = rules?.length
+      ? rules.map((r) => ({ action: r.action, status: r.denyStatus ?? 403, test: r.cond ? acls.compile(r.cond) : () => true }))
+      : undefined;
   }
 
   get maxconn(): number {

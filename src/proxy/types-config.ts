@@ -67,6 +67,16 @@ export type CondTerm =
   | { readonly negate: boolean; readonly acl: string } // named or predefined (TRUE, FALSE, LOCALHOST, ...)
   | { readonly negate: boolean; readonly anonymous: AclConfig }; // `{ path_beg /x }`
 
+/** One `http-request` rule hapair applies, in file order (frontends/listens): `deny [deny_status N]`, `allow`, or
+ *  `use-service prometheus-exporter`, each with an optional `if|unless` condition; the first matching rule decides. */
+export interface HttpRequestRule {
+  readonly action: 'deny' | 'allow' | 'prometheus-exporter';
+  /** deny only: the error page sent (haproxy's deny_status, default 403). */
+  readonly denyStatus?: number;
+  readonly cond?: Condition;
+  readonly where: SourceRef;
+}
+
 export interface UseBackendRule {
   readonly backend: string;
   readonly cond?: Condition;
@@ -280,6 +290,8 @@ export interface ProxySection {
   readonly logs: readonly LogTarget[]; // resolved `log global` included
   /** `http-request use-service prometheus-exporter [if|unless cond]` (frontends/listens). */
   readonly promExporter?: { readonly cond?: Condition; readonly where: SourceRef };
+  /** Every `http-request` rule hapair applies, in file order (the exporter rule above included). */
+  readonly httpRequestRules?: readonly HttpRequestRule[];
   /** `disabled` keyword: the proxy is parsed but not started. */
   readonly disabled?: boolean;
   readonly where: SourceRef;
@@ -310,6 +322,9 @@ export interface GlobalConfig {
   readonly node?: string;
   readonly hardStopAfter?: number;
   readonly masterWorker?: boolean;
+  /** `tune.bufsize` / `tune.maxrewrite` (bytes): together they bound an HTTP head (config/head-limit.ts). */
+  readonly tuneBufsize?: number;
+  readonly tuneMaxrewrite?: number;
 }
 
 export interface ProxyConfig {

@@ -3,7 +3,7 @@
 // the server side, every proxy takes mode, options, stats and log lines).
 import type {
   AclConfig, BalanceAlgo, BindConfig, CheckRule, Condition, CookieConfig, ForwardForConfig, HashType,
-  HttpConnMode, HttpReuse, LogTarget, ProxyKind, ProxyMode, ServerConfig, SourceRef, StatsConfig, UseBackendRule,
+  HttpConnMode, HttpRequestRule, HttpReuse, LogTarget, ProxyKind, ProxyMode, ServerConfig, SourceRef, StatsConfig, UseBackendRule,
 } from '../types.js';
 
 export type DraftKind = ProxyKind | 'defaults';
@@ -130,6 +130,7 @@ export interface ProxyDraft {
   /** Own `log` lines; `log global` is kept as a marker and expanded at the end. */
   logs: (LogTarget | 'global')[];
   promExporter?: { cond?: Condition; where: SourceRef };
+  httpRequestRules?: HttpRequestRule[];
   disabled: boolean;
 }
 

@@ -170,6 +170,7 @@ export function finalize(files: readonly string[], global: GlobalDraft, drafts: 
       ...(d.cookie ? { cookie: d.cookie } : {}),
       ...(finalizeStats(d.stats) ? { stats: finalizeStats(d.stats)! } : {}),
       ...(d.promExporter ? { promExporter: d.promExporter } : {}),
+      ...(d.httpRequestRules ? { httpRequestRules: [...d.httpRequestRules] } : {}),
       ...(d.disabled ? { disabled: true } : {}),
     };
     return section;

@@ -12,6 +12,7 @@ import { parseDefaultServer, parseServer } from './kw-server.js';
 import { parseStats } from './kw-stats.js';
 import { parseTimeout } from './kw-timeout.js';
 import { parseLogTarget } from './log-target.js';
+import { parseHttpRequest } from './kw-http-request.js';
 import { parseIntArg } from './units.js';
 
 type Cap = 'FE' | 'BE' | 'ANY';
@@ -159,23 +160,7 @@ const PROXY_KEYWORDS: Readonly<Record<string, KwSpec>> = {
   'http-check': kw('BE', parseHttpCheck),
   'tcp-check': kw('BE', parseTcpCheck),
   'external-check': kw('ANY', parseExternalCheck), // haproxy does not check the capability here
-  'http-request': kw('ANY', (d, ctx) => {
-    const a = ctx.args;
-    if (a[1] === 'use-service' && a[2] === 'prometheus-exporter') {
-      if (!hasFrontendCap(d.kind) || d.kind === 'defaults') {
-        ctx.warn('keyword-ignored', "'http-request use-service prometheus-exporter' is only used in frontends and listens here");
-        return;
-      }
-      if (a[3] === undefined) {
-        d.promExporter = { where: ctx.where };
-        return;
-      }
-      const cond = parseCondition(a, 3, ctx, knownAcl(d));
-      if (cond) d.promExporter = { cond, where: ctx.where };
-      return;
-    }
-    ctx.warn('ignored-keyword', `'http-request ${a[1] ?? ''}' is not supported by hapair and is ignored`);
-  }),
+  'http-request': kw('ANY', parseHttpRequest),
   errorfile: ignored('is not supported by hapair: the built-in error pages are used'),
   // ---- legacy keywords haproxy 2.6 rejects: accepted with a warning saying what they map to ----
   redispatch: kw('BE', legacyRedispatch),

@@ -85,9 +85,11 @@ function tcpModeAdjust(p: ProxySection, warn: Report): ProxySection {
   for (const s of p.servers) {
     if (s.cookie !== undefined) warn(s.where, 'needs-http-mode', `${kind} '${p.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`);
   }
-  if (p.promExporter) {
-    warn(p.promExporter.where, 'needs-http-mode', `'http-request' rules ignored for ${kind} '${p.name}' as they require HTTP mode.`);
+  const firstRule = p.httpRequestRules?.[0] ?? p.promExporter;
+  if (firstRule) {
+    warn(firstRule.where, 'needs-http-mode', `'http-request' rules ignored for ${kind} '${p.name}' as they require HTTP mode.`);
     delete out.promExporter;
+    delete out.httpRequestRules;
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { ConnectFlow, type Backend, type ConnectResultOf, type Server } from '..
 import type { Conn } from '../io/conn.js';
 import { dialConn } from '../io/net-conn.js';
 import type { RequestSample } from './sample.js';
-import type { SessionFrontend } from '../frontend-types.js';
+import type { RequestRule, SessionFrontend } from '../frontend-types.js';
+import type { ErrorStatus } from './errors.js';
 import { ChunkedScanner, CHUNKED_MORE, CHUNKED_ERROR } from './chunked.js';
 import { writeHead, HOP_KINDS } from './outbound.js';
 import { requestEdits, cookieFlag, type RequestEdits } from './edits.js';
@@ -103,14 +104,13 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.reqLeft = head.chunked ? -1 : head.contentLength > 0 ? head.contentLength : 0;
     if (head.chunked) this.reqChunkedReset();
     this.reqDone = this.reqLeft === 0;
+    if (fe.requestRules !== undefined && this.ruleAnswered(fe.requestRules, rest)) return;
     if (sec.stats?.enabled && isStatsRequest(head, sec.stats.uri)) return this.startService('stats', rest);
-    if (fe.promExporter?.(this.sample)) return this.startService('metrics', rest);
     const name = fe.router.route(this.sample);
     const be = name === undefined ? undefined : fe.deps.backend(name);
     if (!be) {
       this.facts.term('S', 'C');
-      this.sendError(503, !this.reqDone);
-      return;
+      return this.answerError(503, rest);
     }
     this.be = be;
     this.facts.backend = be.name;
@@ -206,7 +206,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.srv = r.server;
     const reused = this.reusedConn;
     this.reusedConn = undefined;
-    const conn = r.reused && reused && reused.socket === r.socket ? reused : new ServerConn(r.socket, r.server);
+    const conn = r.reused && reused && reused.socket === r.socket ? reused : new ServerConn(r.socket, r.server, this.fe.deps.global.headLimit);
     this.replayable = r.reused && this.reqLeft === 0;
     this.replayed = false;
     this.sendRequest(conn);
@@ -294,6 +294,32 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
     this.ownConn?.destroy();
     this.ownConn = undefined;
     super.end();
+  }
+
+  /** The frontend's `http-request` rules, before the stats page and routing as in haproxy: the first matching rule
+   *  decides (`allow` lets the request go on). True when a rule answered the request itself (deny, exporter). */
+  private ruleAnswered(rules: readonly RequestRule[], rest: Buffer | undefined): boolean {
+    for (const r of rules) {
+      if (!r.test(this.sample)) continue;
+      if (r.action === 'allow') return false;
+      if (r.action === 'prometheus-exporter') {
+        this.startService('metrics', rest);
+        return true;
+      }
+      // haproxy logs a denied request as PR-- and counts it in the frontend's dreq.
+      this.fe.counters.deniedReq++;
+      this.facts.term('P', 'R');
+      this.answerError(r.status as ErrorStatus, rest);
+      return true;
+    }
+    return false;
+  }
+
+  /** The proxy answers a request itself before any server is involved: pipelined bytes after its head wait for the
+   *  next request (keep-alive); a request body not read yet forces the close. */
+  private answerError(status: ErrorStatus, rest: Buffer | undefined): void {
+    if (rest && this.reqDone) this.hold(rest);
+    this.sendError(status, !this.reqDone);
   }
 
   // ---- internal services (stats page, Prometheus exporter) -------------------------------------------------

@@ -74,6 +74,8 @@ const rows: [string, string[], (p: ProxySection) => unknown, unknown][] = [
   ['stats auth without colon = empty password', ['mode http', 'stats auth admin'], (p) => p.stats?.auth, [{ user: 'admin', pass: '' }]],
   ['stats admin unless', ['mode http', 'acl lan src 10.0.0.0/8', 'stats admin unless !lan'], (p) => p.stats?.adminRules.map((c) => [c.polarity, c.anyOf]), [['unless', [[{ negate: true, acl: 'lan' }]]]]],
   ['prometheus exporter', ['mode http', 'http-request use-service prometheus-exporter'], (p) => p.promExporter && p.promExporter.cond, undefined],
+  ['http-request rules in file order', ['mode http', 'http-request allow if { src 10.0.0.0/8 }', 'http-request deny deny_status 503 if { path_beg /admin }', 'http-request use-service prometheus-exporter', 'http-request deny'],
+    (p) => p.httpRequestRules?.map((r) => [r.action, r.denyStatus, r.cond !== undefined, r.where.line]), [['allow', undefined, true, 4], ['deny', 503, true, 5], ['prometheus-exporter', undefined, false, 6], ['deny', undefined, false, 7]]],
   ['prometheus exporter with condition', ['mode http', 'http-request use-service prometheus-exporter if { path /metrics }'], (p) => p.promExporter?.cond?.anyOf[0]?.[0], { negate: false, anonymous: { name: 'anonymous', criterion: 'path', ignoreCase: false, patterns: ['/metrics'], where: { file: 't.cfg', line: 4 } } }],
 ];
 
@@ -134,6 +136,9 @@ const errors: [string, string[], string, ('refused' | 'strict')?][] = [
   ['log bad level', ['log 127.0.0.1 local0 loud'], 'bad-log@3'],
   ['log bad len', ['log 127.0.0.1 len 10 local0'], 'bad-log@3'],
   ['no log with args', ['no log 127.0.0.1 local0'], 'too-many-args@3'],
+  ['http-request deny_status out of range', ['mode http', 'http-request deny deny_status 999'], 'bad-value@4'],
+  ['http-request deny_status without a built-in page', ['mode http', 'http-request deny deny_status 429'], 'bad-value@4', 'refused'], // haproxy has a 429 page; hapair only pages it sends itself
+  ['http-request deny junk instead of a condition', ['mode http', 'http-request deny now'], 'bad-condition@4'],
 ];
 for (const [name, lines, code, difference] of errors) {
   test(`keyword error: ${name}`, async (t) => {

@@ -1,7 +1,6 @@
 // haproxy-style error responses byte for byte against the real haproxy 2.6: the same config and the same bad
-// requests / misbehaving servers through both; 400, 408, 502, 503, 504 are produced by each proxy, 403 and 500
-// (haproxy: `http-request deny [deny_status 500]`, rules hapair ignores with a warning) are compared with the
-// pages hapair would send (src/proxy/http/errors.ts).
+// requests / misbehaving servers through both; 400, 408, 502, 503, 504 from bad input and servers, 403 and 500 from
+// `http-request deny [deny_status 500]` (src/proxy/http/errors.ts has the pages).
 import test from 'ava';
 import { freePort, startInProcess } from '../../helpers/proxy-harness.js';
 import { startRawServer, misbehave } from '../../helpers/proxy-servers.js';
@@ -24,7 +23,10 @@ const PROBES: Probe[] = [
   { name: '504 server silent', parts: ['GET /hang HTTP/1.1\r\nHost: x\r\n\r\n'], waitMs: 1100 },
   { name: '503 no server, HTTP/1.0 (close form)', parts: ['GET /none HTTP/1.0\r\n\r\n'], waitMs: 400 },
 ];
-const HAPROXY_ONLY: [string, number][] = [['/deny', 403], ['/boom', 500]];
+/** `http-request deny [deny_status 500]`: the 403 and 500 pages, from each proxy. */
+const DENIED: [string, number][] = [['/deny', 403], ['/boom', 500]];
+const denied = (port: number): Promise<string[]> =>
+  Promise.all(DENIED.map(([path]) => rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, { waitMs: 400 }).then((r) => r.text)));
 
 test('error responses: hapair sends the same bytes as haproxy 2.6 (400/408/502/503/504; 403/500 pages)', async (t) => {
   const garbage = await startRawServer(misbehave.garbage);
@@ -43,16 +45,17 @@ test('error responses: hapair sends the same bytes as haproxy 2.6 (400/408/502/5
   ].join('\n');
   const got: Record<'haproxy' | 'hapair', string[]> = { haproxy: [], hapair: [] };
   const hap = await startHaproxy(text, port);
-  let only: string[] = [];
+  const deniedBy: Record<'haproxy' | 'hapair', string[]> = { haproxy: [], hapair: [] };
   try {
     got.haproxy = await Promise.all(PROBES.map((p) => rawExchange(port, p.parts, { waitMs: p.waitMs }).then((r) => r.text)));
-    only = await Promise.all(HAPROXY_ONLY.map(([path]) => rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, { waitMs: 400 }).then((r) => r.text)));
+    deniedBy.haproxy = await denied(port);
   } finally {
     await hap();
   }
   const px = await startInProcess(text);
   try {
     got.hapair = await Promise.all(PROBES.map((p) => rawExchange(port, p.parts, { waitMs: p.waitMs }).then((r) => r.text)));
+    deniedBy.hapair = await denied(port);
   } finally {
     await px.close();
   }
@@ -60,5 +63,8 @@ test('error responses: hapair sends the same bytes as haproxy 2.6 (400/408/502/5
     t.regex(got.haproxy[i]!, new RegExp(`^HTTP/1\\.[01] ${p.name.slice(0, 3)} `), `haproxy: ${p.name}`);
     t.is(got.hapair[i], got.haproxy[i], p.name);
   });
-  HAPROXY_ONLY.forEach(([path, status], i) => t.is(errorResponse(status as 403 | 500, false).toString('latin1'), only[i] ?? '', `${status} page (${path})`));
+  DENIED.forEach(([path, status], i) => {
+    t.is(deniedBy.haproxy[i], errorResponse(status as 403 | 500, false).toString('latin1'), `haproxy's ${status} page (${path}) is our built-in one`);
+    t.is(deniedBy.hapair[i], deniedBy.haproxy[i], `${status} from http-request deny (${path})`);
+  });
 });
