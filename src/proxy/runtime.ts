@@ -9,6 +9,7 @@ import { Frontend } from './frontend.js';
 import { IdlePool } from './http/pool.js';
 import type { EngineDeps, GlobalState, ServiceHooks } from './frontend-types.js';
 import { effectiveGlobalMaxconn } from './config/maxconn.js';
+import { headLimit } from './config/head-limit.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,7 +28,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
   backends = new Map<string, Backend>();
   readonly frontends = new Map<string, Frontend>();
   readonly pool = new IdlePool();
-  readonly global: GlobalState = { actconn: 0, cumConns: 0, cumReq: 0, stopping: false };
+  readonly global: GlobalState = { actconn: 0, cumConns: 0, cumReq: 0, stopping: false, headLimit: 0 };
   readonly services: ServiceHooks;
   readonly startedAt = Date.now();
   private retired: Backend[] = [];
@@ -39,6 +40,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
 
   constructor(config: ProxyConfig, deps: RuntimeDeps) {
     this.config = config;
+    this.global.headLimit = headLimit(config.global);
     this.deps = deps;
     this.log = deps.logger;
     this.services = deps.services ?? {};
@@ -115,6 +117,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
    */
   async reload(config: ProxyConfig): Promise<void> {
     this.config = config;
+    this.global.headLimit = headLimit(config.global);
     this.pool.setMaxIdle(Math.max(16, Math.floor(this.globalMaxconn / 2)));
     const { backends, removed } = reloadBackends(this.backends, config, { logger: this.deps.backendLogger ?? this.log, clock: this.deps.clock, globalMaxconn: effectiveGlobalMaxconn(config) });
     this.backends = backends;

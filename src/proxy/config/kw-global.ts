@@ -152,6 +152,10 @@ const GLOBAL_KEYWORDS: Readonly<Record<string, Handler>> = {
   'spread-checks': intKw(0, 50, (g, v) => (g.spreadChecks = v), () => "'spread-checks' needs a positive value in range 0..50."),
   'max-spread-checks': timeKw((g, v) => (g.maxSpreadChecks = v)),
   'hard-stop-after': timeKw((g, v) => (g.hardStopAfter = v)),
+  // The HTTP head limit is tune.bufsize - tune.maxrewrite, as haproxy's (config/head-limit.ts); haproxy's atol()
+  // takes `16k` as 16 and `abc` as 0 (refused): we refuse anything but a plain integer.
+  'tune.bufsize': intKw(1024, 0x7fffffff, (g, v) => (g.tuneBufsize = v), (v) => `'tune.bufsize' expects a positive integer argument of at least 1024 bytes (got '${v}')`),
+  'tune.maxrewrite': intKw(0, 0x7fffffff, (g, v) => (g.tuneMaxrewrite = v), (v) => `'tune.maxrewrite' expects a positive integer argument (got '${v}')`),
   pidfile: strKw((g, v) => (g.pidfile = v)),
   chroot: strKw((g, v, ctx) => ((g.chroot = v), unitDoes(ctx, 'chroot'))),
   user: strKw((g, v, ctx) => ((g.user = v), unitDoes(ctx, 'user'))),

@@ -12,7 +12,7 @@
 //    `chunked` is the final coding and appears once (RFC 9112 §6.1, §6.3). Responses with a non-final chunked
 //    are read until close; a response with both TE and CL ignores CL (RFC 9112 §6.3 rule 3).
 //  - More than one Host header is refused (RFC 9112 §3.2).
-//  - Size: the whole head must fit in tune.bufsize - tune.maxrewrite = 16384 - 1024 bytes like haproxy's buffer;
+//  - Size: the whole head must fit in tune.bufsize - tune.maxrewrite (default 16384 - 1024) like haproxy's buffer;
 //    overflowing while still in the request line answers 414, later 431 (haproxy answers 400 for both: we follow
 //    the RFC status codes, keeping haproxy's page style). More than 101 header lines (tune.http.maxhdr) is 431.
 // Requests that fail answer 400/414/431; responses that fail become 502 at the caller.
@@ -21,13 +21,15 @@ import {
   HttpHead, MAX_HEADERS, HSLOT, classifyHeader,
   HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING, HDR_CONNECTION, HDR_HOST, HDR_UPGRADE, HDR_COOKIE,
 } from './head.js';
+import { headLimit } from '../config/head-limit.js';
 
 export const NEED_MORE = 0;
 export const DONE = 1;
 export const ERROR = 2;
 
-/** tune.bufsize (16384) minus tune.maxrewrite (1024): room a head may use, as in haproxy. */
-export const DEFAULT_HEAD_LIMIT = 16384 - 1024;
+/** tune.bufsize (16384) minus tune.maxrewrite (1024): room a head may use, as in haproxy (the proxy passes the
+ *  configured limit, config/head-limit.ts). */
+export const DEFAULT_HEAD_LIMIT = headLimit({});
 
 /** Stable reasons for refusing a head; they appear in logs and tests assert them. */
 export type HeadError =

@@ -19,7 +19,7 @@ export interface IdleHolder {
 }
 
 export class ServerConn implements ConnEvents {
-  readonly parser = new HeadParser('response');
+  readonly parser: HeadParser;
   readonly chunked = new ChunkedScanner();
   owner: ServerConnOwner | undefined;
   holder: IdleHolder | undefined;
@@ -30,7 +30,8 @@ export class ServerConn implements ConnEvents {
   /** Session-private (http-reuse never): never shared through the pool. */
   privateTo: object | undefined;
 
-  constructor(readonly socket: Conn, readonly server: Server) {
+  constructor(readonly socket: Conn, readonly server: Server, headLimit: number) {
+    this.parser = new HeadParser('response', headLimit);
     // Half-close stays under our control: a server FIN does not end our side (Conn never closes on its own).
     socket.events = this;
     socket.resume();

@@ -33,7 +33,7 @@ const LINGER_MS = 2000;
 const HOLD_LIMIT = 65536;
 
 export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
-  readonly parser = new HeadParser('request');
+  readonly parser: HeadParser;
   readonly sample: RequestSample;
   readonly facts = new TxnFacts();
   state = ST_IDLE;
@@ -60,6 +60,7 @@ export abstract class SessionCore implements StreamHandle, Session, ConnEvents {
   private closedAt = 0;
 
   constructor(readonly sock: Conn, readonly fe: SessionFrontend) {
+    this.parser = new HeadParser('request', fe.deps.global.headLimit);
     this.sample = new RequestSample(sock);
     this.lastClient = performance.now();
     this.facts.idleStart = this.lastClient;

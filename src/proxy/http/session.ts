@@ -217,7 +217,7 @@ export class HttpSession extends RequestSide {
         return;
       }
       if (!a.ok) return this.badResponse('S');
-      this.sendRequest(new ServerConn(a.socket, srv));
+      this.sendRequest(new ServerConn(a.socket, srv, this.fe.deps.global.headLimit));
     });
   }
 

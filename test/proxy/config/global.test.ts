@@ -29,6 +29,7 @@ const rows: [string[], Partial<Record<keyof GlobalConfig | 'logTargets', unknown
   [['pidfile /run/h.pid', 'chroot /var/empty', 'user nobody', 'group nogroup', 'daemon', 'node lb-a', 'hard-stop-after 5m'],
     { pidfile: '/run/h.pid', chroot: '/var/empty', user: 'nobody', group: 'nogroup', daemon: true, node: 'lb-a', hardStopAfter: 300_000 }],
   [['master-worker'], { masterWorker: true }],
+  [['tune.bufsize 32768', 'tune.maxrewrite 2048'], { tuneBufsize: 32768, tuneMaxrewrite: 2048 }],
   [['log 127.0.0.1 local2', 'log 10.0.0.1:1514 daemon err'], { logs: [['127.0.0.1:514', 'local2', undefined], ['10.0.0.1:1514', 'daemon', 'err']] }],
   [['log 127.0.0.1 local2', 'no log'], { logs: [] }],
   [['log 127.0.0.1:1514 len 100 format rfc5424 local2 info debug', 'log /dev/log format short daemon'], {
@@ -75,10 +76,10 @@ test('log targets hapair cannot serve, and sample, are accepted with a warning',
 });
 
 test('tuning keywords hapair has no use for are accepted with a warning', async (t) => {
-  const lines = ['ulimit-n 65536', 'tune.bufsize 32768', 'tune.ssl.default-dh-param 2048', 'cpu-map auto:1/1-4 0-3'];
+  const lines = ['ulimit-n 65536', 'tune.ssl.default-dh-param 2048', 'cpu-map auto:1/1-4 0-3'];
   const r = parseLines(cfg(lines));
   t.deepEqual(r.errors, []);
-  t.deepEqual(codes(r.warnings).filter((c) => c.startsWith('ignored')), ['ignored-keyword@2', 'ignored-keyword@3', 'ignored-keyword@4', 'ignored-keyword@5']);
+  t.deepEqual(codes(r.warnings).filter((c) => c.startsWith('ignored')), ['ignored-keyword@2', 'ignored-keyword@3', 'ignored-keyword@4']);
   t.true(await haproxyAccepts(lines));
 });
 
@@ -127,6 +128,9 @@ const errors: [string[], string][] = [
   [['frobnicate'], 'unknown-keyword@2'],
   [['pidfile'], 'missing-argument@2'],
   [['master-worker sometimes'], 'bad-value@2'],
+  [['tune.bufsize abc'], 'bad-value@2'],
+  [['tune.bufsize 0'], 'bad-value@2'],
+  [['tune.maxrewrite -1'], 'bad-value@2'],
 ];
 for (const [lines, code] of errors) {
   test(`global error: ${lines.join(' / ')}`, async (t) => {
