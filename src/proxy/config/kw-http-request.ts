@@ -11,6 +11,10 @@ export const DENY_STATUSES: readonly number[] = [400, 403, 408, 500, 502, 503, 5
 
 export function parseHttpRequest(d: ProxyDraft, ctx: StmtCtx): void {
   const a = ctx.args;
+  if (a[1] === undefined) {
+    ctx.error('missing-argument', "'http-request' expects an action: deny, allow, use-service prometheus-exporter (others are ignored)");
+    return;
+  }
   const action = a[1] === 'use-service' && a[2] === 'prometheus-exporter' ? 'prometheus-exporter' : a[1];
   if (action !== 'deny' && action !== 'allow' && action !== 'prometheus-exporter') {
     ctx.warn('ignored-keyword', `'http-request ${a[1] ?? ''}' is not supported by hapair and is ignored`);

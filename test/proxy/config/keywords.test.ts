@@ -139,6 +139,7 @@ const errors: [string, string[], string, ('refused' | 'strict')?][] = [
   ['http-request deny_status out of range', ['mode http', 'http-request deny deny_status 999'], 'bad-value@4'],
   ['http-request deny_status without a built-in page', ['mode http', 'http-request deny deny_status 429'], 'bad-value@4', 'refused'], // haproxy has a 429 page; hapair only pages it sends itself
   ['http-request deny junk instead of a condition', ['mode http', 'http-request deny now'], 'bad-condition@4'],
+  ['http-request without an action', ['mode http', 'http-request'], 'missing-argument@4'],
 ];
 for (const [name, lines, code, difference] of errors) {
   test(`keyword error: ${name}`, async (t) => {
