@@ -2,7 +2,7 @@
 // listeners, the idle server-connection pool, process counters; start, reload in place, soft/hard stop.
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/clock.js';
-import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView } from './types.js';
+import type { ProcessInfo, ProxyConfig, ProxyRuntimeView } from './types.js';
 import { createBackends, reloadBackends, type Backend } from './backend/index.js';
 import { TransitionCounts } from './backend/transition-counts.js';
 import { Frontend } from './frontend.js';
@@ -10,6 +10,7 @@ import { IdlePool } from './http/pool.js';
 import type { EngineDeps, GlobalState, ServiceHooks } from './frontend-types.js';
 import { effectiveGlobalMaxconn } from './config/maxconn.js';
 import { headLimit } from './config/head-limit.js';
+import { proxiesInOrder, type ProxyEntry } from './proxies-in-order.js';
 
 export const VERSION = '0.1.0';
 
@@ -181,14 +182,7 @@ export class ProxyRuntime implements ProxyRuntimeView {
     };
   }
 
-  proxiesInOrder(): readonly { readonly name: string; readonly frontend?: FrontendView; readonly backend?: BackendView }[] {
-    const out: { name: string; frontend?: FrontendView; backend?: BackendView }[] = [];
-    for (const p of this.config.proxies) {
-      const frontend = this.frontends.get(p.name);
-      const backend = p.kind === 'frontend' ? undefined : this.backends.get(p.name);
-      if (!frontend && !backend) continue;
-      out.push({ name: p.name, frontend, backend });
-    }
-    return out;
+  proxiesInOrder(): readonly ProxyEntry[] {
+    return proxiesInOrder(this.config, this.frontends, this.backends);
   }
 }

@@ -3,10 +3,11 @@
 // workers' counters; it carries no traffic itself.
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/clock.js';
-import type { BackendView, FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView, ProxySection, TrafficCounters } from './types.js';
+import type { FrontendView, ProcessInfo, ProxyConfig, ProxyRuntimeView, ProxySection, TrafficCounters } from './types.js';
 import { createBackends, reloadBackends, type Backend } from './backend/index.js';
 import { newCounters } from './backend/counters.js';
 import { TransitionCounts } from './backend/transition-counts.js';
+import { proxiesInOrder, type ProxyEntry } from './proxies-in-order.js';
 import { VERSION } from './runtime.js';
 import { effectiveGlobalMaxconn } from './config/maxconn.js';
 import { mergeCounters, type CountersReport, type ServerSnapshot } from './workers-sync.js';
@@ -137,13 +138,7 @@ export class ControlRuntime implements ProxyRuntimeView {
     };
   }
 
-  proxiesInOrder(): readonly { readonly name: string; readonly frontend?: FrontendView; readonly backend?: BackendView }[] {
-    const out: { name: string; frontend?: FrontendView; backend?: BackendView }[] = [];
-    for (const p of this.config.proxies) {
-      const frontend = this.frontends.get(p.name);
-      const backend = p.kind === 'frontend' ? undefined : this.backends.get(p.name);
-      if (frontend || backend) out.push({ name: p.name, frontend, backend });
-    }
-    return out;
+  proxiesInOrder(): readonly ProxyEntry[] {
+    return proxiesInOrder(this.config, this.frontends, this.backends);
   }
 }

@@ -6,7 +6,7 @@ import test from 'ava';
 import http from 'node:http';
 import { freePort, startInProcess } from '../../helpers/proxy-harness.js';
 import { namedServers } from '../../helpers/backend-haproxy.js';
-import { startHaproxy } from '../../helpers/a3-oracle.js';
+import { startHaproxy } from '../../helpers/haproxy-side-by-side.js';
 
 const RULES = [
   'acl is_static path_beg -i /static /images',

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { freePort } from '../../helpers/proxy-harness.js';
 import { blackHole } from '../../helpers/backend-net.js';
 import { rawExchange } from '../../helpers/proxy-client.js';
-import { sideBySide, logParts } from '../../helpers/a3-oracle.js';
+import { sideBySide, logParts } from '../../helpers/haproxy-side-by-side.js';
 
 function tcpClient(port: number): Promise<{ bytes: number; ms: number }> {
   return new Promise((resolve) => {

@@ -6,7 +6,7 @@ import test from 'ava';
 import http from 'node:http';
 import net from 'node:net';
 import { freePort, startInProcess } from '../../helpers/proxy-harness.js';
-import { startHaproxy } from '../../helpers/a3-oracle.js';
+import { startHaproxy } from '../../helpers/haproxy-side-by-side.js';
 
 interface Mode {
   readonly line: string;

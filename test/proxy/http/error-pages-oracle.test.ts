@@ -5,7 +5,7 @@ import test from 'ava';
 import { freePort, startInProcess } from '../../helpers/proxy-harness.js';
 import { startRawServer, misbehave } from '../../helpers/proxy-servers.js';
 import { rawExchange } from '../../helpers/proxy-client.js';
-import { startHaproxy } from '../../helpers/a3-oracle.js';
+import { startHaproxy } from '../../helpers/haproxy-side-by-side.js';
 import { errorResponse } from '../../../src/proxy/http/errors.js';
 
 interface Probe {

@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { HAPROXY, namedServers } from '../../helpers/backend-haproxy.js';
+import { namedServers } from '../../helpers/backend-haproxy.js';
 import { freePort, startInProcess, until } from '../../helpers/proxy-harness.js';
 import { request, rawExchange } from '../../helpers/proxy-client.js';
 import { tmpDir } from '../../helpers/paths.js';
+import { startHaproxy } from '../../helpers/haproxy-side-by-side.js';
 
 interface Listener {
   readonly port: number;
@@ -76,43 +77,6 @@ function config(ports: { http: number; tcp: number; server: number }, logPorts: 
   ].join('\n');
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
-/** haproxy 2.6 in the foreground on a full config text; resolves once `port` accepts. Stopped by PID. */
-async function startHaproxyConfig(text: string, port: number): Promise<() => Promise<void>> {
-  const dir = tmpDir('hapair-syslog-hap-');
-  const cfg = path.join(dir, 'h.cfg');
-  fs.writeFileSync(cfg, text);
-  const child = spawn(HAPROXY, ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await done;
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 100 && !(await canConnect(port)); i++) {
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (child.exitCode !== null || !(await canConnect(port))) {
-    await stop();
-    throw new Error(`haproxy did not start: ${stderr}`);
-  }
-  return stop;
-}
-
 async function startHapair(text: string): Promise<() => Promise<void>> {
   const px = await startInProcess(text);
   return () => px.close();
@@ -133,7 +97,7 @@ test('syslog datagrams: hapair = haproxy 2.6 for every format, len, level filter
     const text = config(ports, ls.map((l) => l.port), sockPath, mute.port);
     let stop = async (): Promise<void> => {};
     try {
-      stop = name === 'haproxy' ? await startHaproxyConfig(text, ports.http) : await startHapair(text);
+      stop = name === 'haproxy' ? await startHaproxy(text, ports.http) : await startHapair(text);
       await request(ports.http, '/some/path?x=1');
       await rawExchange(ports.http, ['GET /a"b#c\x7f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], { waitMs: 300 });
       await new Promise<void>((resolve, reject) => {

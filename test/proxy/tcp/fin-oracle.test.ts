@@ -6,7 +6,7 @@ import test from 'ava';
 import net from 'node:net';
 import { freePort } from '../../helpers/proxy-harness.js';
 import { startRawServer, misbehave } from '../../helpers/proxy-servers.js';
-import { sideBySide, logParts } from '../../helpers/a3-oracle.js';
+import { sideBySide, logParts } from '../../helpers/haproxy-side-by-side.js';
 
 const SHORT = 200;
 const LONG = 1300;

@@ -23,7 +23,7 @@ function canConnect(port: number): Promise<boolean> {
 
 /** haproxy 2.6 in the foreground on a full config text; resolves once `port` accepts; returns its stop. */
 export async function startHaproxy(text: string, port: number): Promise<() => Promise<void>> {
-  const dir = tmpDir('hapair-a3-hap-');
+  const dir = tmpDir('hapair-oracle-hap-');
   const cfg = path.join(dir, 'h.cfg');
   fs.writeFileSync(cfg, text);
   const child = spawn(HAPROXY, ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
