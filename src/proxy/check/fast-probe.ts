@@ -57,7 +57,7 @@ class FastCheck implements ConnEvents, Timed {
     const connDeadline = checkTimeoutMs !== undefined && connectTimeoutMs !== undefined
       ? Math.min(this.deadline, this.start + connectTimeoutMs)
       : this.deadline;
-    dialConn({ host: target.host, port }, Math.max(1, connDeadline - performance.now()), undefined, (a) => this.connected(a), this.agent);
+    dialConn({ host: target.host, port }, Math.max(1, Math.ceil(connDeadline - performance.now())), undefined, (a) => this.connected(a), this.agent);
   }
 
   private connected(a: Attempt<Conn>): void {

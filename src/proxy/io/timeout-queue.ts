@@ -35,7 +35,10 @@ function fire(q: Fifo): void {
     }
   }
   compact(q);
-  arm(q, now);
+  // An idle duration's queue is dropped, so the map holds only durations in use (callers may compute durations
+  // from a remaining deadline: many distinct values over a process's life).
+  if (q.head === q.items.length) fifos.delete(q.ms);
+  else arm(q, now);
 }
 
 function compact(q: Fifo): void {
@@ -57,8 +60,13 @@ function arm(q: Fifo, now: number): void {
   q.timer.unref();
 }
 
-/** Starts `t`'s timeout of `ms` milliseconds (> 0). Finish it by setting `t.done = true`. */
-export function startTimeout(t: Timed, ms: number): void {
+/**
+ * Starts `t`'s timeout of `ms` milliseconds (> 0), rounded up to a whole millisecond (haproxy's tick unit; never
+ * early). Finish it by setting `t.done = true`. Rounding matters: a duration computed from a deadline
+ * (`deadline - performance.now()`) is fractional, and each distinct key would get its own queue and Node timer.
+ */
+export function startTimeout(t: Timed, duration: number): void {
+  const ms = Math.max(1, Math.ceil(duration));
   let q = fifos.get(ms);
   if (!q) fifos.set(ms, (q = { ms, items: [], at: [], head: 0, timer: undefined }));
   // Finished entries at the head are dropped now, so a queue of operations that all finish stays short.
@@ -72,6 +80,11 @@ export function startTimeout(t: Timed, ms: number): void {
 
 /** Pending entries (finished ones not yet dropped included), for tests. */
 export function queuedTimeouts(ms: number): number {
-  const q = fifos.get(ms);
+  const q = fifos.get(Math.max(1, Math.ceil(ms)));
   return q ? q.items.length - q.head : 0;
+}
+
+/** Number of per-duration queues alive (tests: idle ones are dropped, fractional durations share one). */
+export function timeoutQueueCount(): number {
+  return fifos.size;
 }

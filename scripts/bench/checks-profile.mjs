@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Profiles the proxy's health-check CPU (the checks.mjs setup: N servers, check + agent every 2 s on loopback):
+// utime vs stime of the proxy over a window (JS + libuv vs kernel: connect/RST, epoll), checks off and on, and
+// optionally a V8 CPU profile (--cpu-prof) or `perf record` of the checking proxy.
+// usage: node scripts/bench/checks-profile.mjs [--servers 1000] [--backends 50] [--secs 15] [--cpu-prof] [--perf]
+import fs from 'node:fs';
+import os from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const dist = process.env.HAPAIR_OUT ? path.resolve(repo, process.env.HAPAIR_OUT) : path.join(repo, 'dist');
+const cli = path.join(dist, 'src/cli/main.js');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const SERVERS = arg('servers', 1000);
+const BACKENDS = arg('backends', 50);
+const SECS = arg('secs', 15);
+const CPU_PROF = process.argv.includes('--cpu-prof');
+const PERF = process.argv.includes('--perf');
+const ONLY_ON = process.argv.includes('--only-on');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-prof-checks-'));
+const children = [];
+const CLK = 100;
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+
+function start(cmd, args, name, core) {
+  const child = spawn('taskset', ['-c', String(core), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: dir });
+  const log = fs.createWriteStream(path.join(dir, `${name}.log`));
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  children.push(child);
+  return child;
+}
+
+function stop(child, sig = 'SIGTERM') {
+  if (child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      child.kill(sig);
+    }
+  }
+}
+
+/** utime, stime in ticks; for taskset-started processes the pid is the exec'd program itself. */
+function ticks(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return [Number(f[11]), Number(f[12])];
+}
+
+async function waitPort(port, ms = 20000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+function proxyConfig({ fePort, webPort, agentPort, checks }) {
+  let cfg = `global\n    maxconn 20000\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n`;
+  cfg += `frontend fe\n    bind 127.0.0.1:${fePort}\n    default_backend b1\n`;
+  const per = Math.ceil(SERVERS / BACKENDS);
+  let n = 0;
+  for (let b = 1; b <= BACKENDS; b++) {
+    cfg += `backend b${b}\n`;
+    for (let s = 1; s <= per && n < SERVERS; s++, n++) {
+      cfg += `    server s${s} 127.0.0.1:${webPort}${checks ? ` check inter 2000 agent-check agent-port ${agentPort} agent-inter 2000` : ''}\n`;
+    }
+  }
+  return cfg;
+}
+
+async function measure(checks, ports) {
+  const tag = checks ? 'on' : 'off';
+  const cfgPath = path.join(dir, `haproxy-${tag}.cfg`);
+  fs.writeFileSync(cfgPath, proxyConfig({ ...ports, checks }));
+  const flags = CPU_PROF && checks ? ['--cpu-prof', `--cpu-prof-dir=${dir}/prof`] : [];
+  // perf resolves JIT frames through /tmp/perf-PID.map.
+  if (PERF && checks) flags.push('--perf-basic-prof');
+  const p = start(process.execPath, [...flags, cli, 'proxy', '-f', cfgPath, '--run-dir', path.join(dir, tag)], `proxy-${tag}`, 1);
+  await waitPort(ports.fePort);
+  await sleep(4000);
+  let perf;
+  if (PERF && checks) {
+    perf = spawn('perf', ['record', '-g', '-p', String(p.pid), '-o', path.join(dir, 'perf.data'), '--', 'sleep', String(SECS)], { stdio: 'ignore' });
+  }
+  const [u0, s0] = ticks(p.pid);
+  const w0 = performance.now();
+  await sleep(SECS * 1000);
+  const [u1, s1] = ticks(p.pid);
+  const wall = (performance.now() - w0) / 1000;
+  const pct = (t) => ((t / CLK) / wall) * 100;
+  console.log(`checks ${tag}: user ${pct(u1 - u0).toFixed(2)} %  sys ${pct(s1 - s0).toFixed(2)} %  total ${pct(u1 - u0 + s1 - s0).toFixed(2)} % of a core`);
+  if (perf) await new Promise((r) => perf.once('exit', r));
+  // SIGINT lets --cpu-prof write its profile (the proxy exits cleanly on SIGINT/SIGTERM).
+  stop(p, 'SIGINT');
+  await new Promise((r) => p.once('exit', r));
+  return { user: pct(u1 - u0), sys: pct(s1 - s0) };
+}
+
+async function main() {
+  const webPort = await freePort();
+  const agentPort = await freePort();
+  const fePort = await freePort();
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;\nerror_log ${dir}/nginx-error.log;\npid ${dir}/nginx.pid;\nevents { worker_connections 4096; }\n` +
+    `http { access_log off; server { listen 127.0.0.1:${webPort} backlog=4096; location / { return 200 "ok\\n"; } } }\n`);
+  start('nginx', ['-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], 'nginx', 0);
+  start(process.execPath, [cli, 'agent', '--port', String(agentPort), '--addr', '127.0.0.1', '--cache-ms', '1000', '--', '/bin/echo', 'up'], 'agent', 0);
+  await waitPort(webPort);
+  await waitPort(agentPort);
+  const ports = { fePort, webPort, agentPort };
+  const off = ONLY_ON ? { user: 0, sys: 0 } : await measure(false, ports);
+  const on = await measure(true, ports);
+  console.log(`checking (on - off): user ${(on.user - off.user).toFixed(2)} %  sys ${(on.sys - off.sys).toFixed(2)} %  total ${(on.user + on.sys - off.user - off.sys).toFixed(2)} %`);
+  if (CPU_PROF) {
+    const prof = fs.readdirSync(path.join(dir, 'prof')).find((f) => f.endsWith('.cpuprofile'));
+    const out = path.join(os.tmpdir(), `hapair-checks-${process.pid}.cpuprofile`);
+    fs.copyFileSync(path.join(dir, 'prof', prof), out);
+    console.log(`cpu profile: ${out} (summarise: node scripts/bench/proxy-cpuprofile.mjs ${out} --after 4000)`);
+  }
+  if (PERF) {
+    const out = path.join(os.tmpdir(), `hapair-checks-${process.pid}.perf.data`);
+    fs.copyFileSync(path.join(dir, 'perf.data'), out);
+    console.log(`perf data: ${out}`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) stop(c);
+  await sleep(300);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
