@@ -5,13 +5,15 @@
 // waits its 1 s interval after each packet, so each GARP of a burst is its own `arping -c 1` process (packets leave
 // at once, processes linger ~1 s).
 //
-// The takeover path never waits on arping: `burst` only queues and returns. Processes are started on later event
-// loop turns, one per turn (a fork costs milliseconds; the transition's log line, the notify dispatch and the next
-// advert must not queue behind a burst of them), at most MAX_CONCURRENT at a time. Nothing awaits them; a failing
-// arping is logged once per address until one succeeds again, a missing binary once per process.
+// The takeover path never waits on arping and never forks: the first GARP of each VIP goes through a helper armed
+// while BACKUP (`prepare`, garp-armed.ts: a write to an idle xargs), the rest are queued. Queued processes are started
+// on later event loop turns, one per turn (a fork costs milliseconds; the transition's log line, the notify dispatch
+// and the next advert must not queue behind a burst of them), at most MAX_CONCURRENT at a time. Nothing awaits them;
+// a failing arping is logged once per address until one succeeds again, a missing binary once per process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../core/logger.js';
 import type { ResolvedVip } from './vip.js';
+import { ArmedGarps, XARGS_CANNOT_RUN } from './garp-armed.js';
 
 export const ARPING_BIN = process.env.HAPAIR_ARPING_BIN ?? 'arping';
 
@@ -34,12 +36,34 @@ export class GarpSender {
   sent = 0;
   failed = 0;
 
-  constructor(private readonly deps: GarpDeps) {}
+  private readonly armed: ArmedGarps;
 
-  /** Queues `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst) and returns at once. */
+  constructor(private readonly deps: GarpDeps) {
+    this.armed = new ArmedGarps(deps.bin ?? ARPING_BIN);
+  }
+
+  /** Arms one idle helper per VIP (bounded) so the next burst's first GARPs need no fork. Call on entering BACKUP. */
+  prepare(vips: readonly ResolvedVip[]): void {
+    if (!this.stopped) this.armed.arm(vips);
+  }
+
+  /** Idle helpers armed by `prepare`. */
+  get armedCount(): number {
+    return this.armed.size;
+  }
+
+  /**
+   * `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst), returns at once. The first
+   * of each VIP leaves through its armed helper when there is one (a pipe write, no fork); the rest are queued.
+   */
   burst(vips: readonly ResolvedVip[], repeat: number): void {
-    if (this.stopped) return;
-    for (let i = 0; i < repeat; i++) for (const v of vips) this.queue.push(v);
+    if (this.stopped || repeat <= 0) return;
+    for (const v of vips) {
+      const helper = this.running.size < MAX_CONCURRENT ? this.armed.fire(v) : undefined;
+      if (helper) this.track(helper, v, true);
+      else this.queue.push(v);
+    }
+    for (let i = 1; i < repeat; i++) for (const v of vips) this.queue.push(v);
     this.schedule();
   }
 
@@ -63,19 +87,27 @@ export class GarpSender {
     const v = this.queue.shift();
     if (!v) return;
     const bin = this.deps.bin ?? ARPING_BIN;
-    const child = spawn(bin, ['-U', '-q', '-c', '1', '-I', v.dev, v.address], { stdio: 'ignore' });
+    this.track(spawn(bin, ['-U', '-q', '-c', '1', '-I', v.dev, v.address], { stdio: 'ignore' }), v, false);
+  }
+
+  /** Counts one GARP process (a spawned arping, or an armed xargs helper running it) until it exits. */
+  private track(child: ChildProcess, v: ResolvedVip, viaHelper: boolean): void {
     this.running.add(child);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      this.failed += 1;
-      if (this.missingBinaryLogged) return;
-      this.missingBinaryLogged = true;
-      this.deps.logger.error({ event: 'garp-error', code: 'EPLATFORM', err: err.message }, `cannot run ${bin} (iputils-arping is required for gratuitous ARP)`);
-    });
+    child.on('error', (err: NodeJS.ErrnoException) => this.cannotRun(err.message));
     child.on('exit', (code) => {
       this.running.delete(child);
-      this.exited(v, code);
+      if (viaHelper && code !== null && XARGS_CANNOT_RUN.has(code)) this.cannotRun(`xargs exit ${code}`);
+      else this.exited(v, code);
       this.schedule();
     });
+  }
+
+  private cannotRun(why: string): void {
+    this.failed += 1;
+    if (this.missingBinaryLogged) return;
+    this.missingBinaryLogged = true;
+    const bin = this.deps.bin ?? ARPING_BIN;
+    this.deps.logger.error({ event: 'garp-error', code: 'EPLATFORM', err: why }, `cannot run ${bin} (iputils-arping is required for gratuitous ARP)`);
   }
 
   private exited(v: ResolvedVip, code: number | null): void {
@@ -96,6 +128,7 @@ export class GarpSender {
   stop(): void {
     this.stopped = true;
     this.queue.length = 0;
+    this.armed.stop();
     for (const c of this.running) c.kill('SIGTERM');
   }
 }

@@ -184,6 +184,9 @@ export class Instance {
         this.log.info({ event: 'vips-added', vips: this.allVips().map(vipText) }, 'VIPs added');
         return;
       case 'removeVips':
+        // Never drop the VIP before the priority-0 advert that precedes it has left (RFC 5798 §6.4.3): the backup's
+        // skew timer starts when it arrives, so an early removal is pure outage. Adverts normally leave synchronously.
+        await Promise.allSettled([...this.inflight]);
         this.vipsInstalled = false;
         this.vipsInstalledAt = Infinity;
         if (this.fsm.state === 'STOP' && this.deps.dontReleaseVips) return;
@@ -242,6 +245,7 @@ export class Instance {
       `(${this.name}) Entering ${a.to} STATE${a.detail ? ` (${a.detail})` : ''}`,
     );
     if (a.to === 'INIT') return;
+    if (a.to === 'BACKUP') this.deps.garp.prepare(this.allVips()); // the next takeover's first GARPs need no fork
     this.deps.notifier.transition({
       kind: 'INSTANCE',
       name: this.name,

@@ -24,6 +24,10 @@ interface RawSocket {
   setOption(level: number, option: number, value: Buffer | number, length?: number): void;
   send(buf: Buffer, offset: number, length: number, address: string, cb: (err: Error | null, bytes: number) => void): void;
   close(): void;
+  /** The addon's native handle: its `send` is a plain non-blocking sendto(2) that calls back synchronously. */
+  wrap?: { send(buf: Buffer, offset: number, length: number, address: string, cb: (bytes: number) => void): void };
+  /** Sends the addon has queued until its poll handle reports the socket writable. */
+  requests?: unknown[];
 }
 interface RawModule {
   createSocket(opts: { protocol: number; addressFamily?: number; bufferSize?: number }): RawSocket;
@@ -121,11 +125,21 @@ export class VrrpSocket {
     return this.closed;
   }
 
-  /** Sends one complete IPv4 packet to `dst` (224.0.0.18 or a unicast peer). Rejects with EVRRP_SOCKET. */
+  /**
+   * Sends one complete IPv4 packet to `dst` (224.0.0.18 or a unicast peer). Rejects with EVRRP_SOCKET.
+   * The packet is handed to the kernel before this returns when the addon has nothing queued: raw-socket's own
+   * `send` only queues and waits for the next poll phase (~1 ms on takeover, measured on the lab bridge with
+   * scripts/bench/failover-timeline.mjs), so a priority-0 advert could leave after the VIP removal that follows it,
+   * and a takeover advert after its VIPs. keepalived writes adverts with a plain sendto() in the same way.
+   */
   send(packet: Buffer, dst: string): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new HaError('EVRRP_SOCKET', `raw VRRP socket on ${this.opts.iface} is closed`));
+        return;
+      }
+      if (this.sendNow(packet, dst)) {
+        resolve();
         return;
       }
       this.sock.send(packet, 0, packet.length, dst, (err) => {
@@ -135,6 +149,22 @@ export class VrrpSocket {
         } else resolve();
       });
     });
+  }
+
+  /**
+   * Immediate sendto() through the addon's native handle, only when its queue is empty (order is kept). Any
+   * failure (EAGAIN on a full buffer, ENETDOWN, ...) returns false and the queued path retries and reports it.
+   */
+  private sendNow(packet: Buffer, dst: string): boolean {
+    const wrap = this.sock.wrap;
+    if (!wrap || typeof wrap.send !== 'function' || (this.sock.requests?.length ?? 0) > 0) return false;
+    try {
+      let sent = false;
+      wrap.send(packet, 0, packet.length, dst, () => (sent = true));
+      return sent;
+    } catch {
+      return false;
+    }
   }
 
   close(): void {
