@@ -38,6 +38,7 @@ export interface InstanceDeps {
 /** Runtime failures (VIP add, socket) fault the instance under this source; it retries after RUNTIME_RETRY_MS. */
 const RUNTIME_FAULT = 'runtime';
 const RUNTIME_RETRY_MS = 5000;
+const ADVERT_FLUSH_MS = 200; // longest wait for in-flight adverts before VIPs are removed
 
 /**
  * keepalived 2.2.7 `unicast_fault_no_peer`: an instance meant to be unicast but configured without peers is held in
@@ -183,16 +184,19 @@ export class Instance {
         this.vipsInstalledAt = this.now();
         this.log.info({ event: 'vips-added', vips: this.allVips().map(vipText) }, 'VIPs added');
         return;
-      case 'removeVips':
-        // Never drop the VIP before the priority-0 advert that precedes it has left (RFC 5798 §6.4.3): the backup's
-        // skew timer starts when it arrives, so an early removal is pure outage. Adverts normally leave synchronously.
-        await Promise.allSettled([...this.inflight]);
+      case 'removeVips': {
+        // Never drop the VIP before the priority-0 advert has left (RFC 5798 §6.4.3: the backup's skew timer starts
+        // when it arrives, an early removal is pure outage); bounded, a send stuck on a dead socket must not keep it.
+        let flushed: TimerHandle | undefined;
+        if (this.inflight.size > 0) await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (flushed = this.deps.clock.setTimeout(() => r(0), ADVERT_FLUSH_MS)))]);
+        this.deps.clock.clearTimeout(flushed);
         this.vipsInstalled = false;
         this.vipsInstalledAt = Infinity;
         if (this.fsm.state === 'STOP' && this.deps.dontReleaseVips) return;
         await this.deps.vips.remove(this.allVips());
         this.log.info({ event: 'vips-removed', vips: this.allVips().map(vipText) }, 'VIPs removed');
         return;
+      }
       case 'sendGarp':
         this.deps.garp.burst(this.allVips(), a.repeat);
         return;
@@ -224,8 +228,7 @@ export class Instance {
     const dsts = unicast ? this.cfg.unicastPeers.map((p) => p.address) : [VRRP_MCAST_GROUP4];
     for (const dst of dsts) {
       const pkt = encodeIpv4Packet(advert, { src, dst, id: this.ipId, ...(unicast ? { ttl: this.cfg.unicastTtl } : {}) });
-      // Not awaited: the socket sends queued packets in order, so the next action (adding VIPs on takeover) need
-      // not wait a loop turn for the send callback. keepalived logs "Cant send advert to X" and carries on.
+      // Not awaited (the packet is usually on the wire already, socket.ts); keepalived logs "Cant send advert" and goes on.
       const p: Promise<void> = this.deps.send(pkt, dst).then(
         () => this.counters.sent(priority),
         (err: unknown) => this.log.warn({ event: 'advert-send-error', dst, err: errorMessage(err) }, `cannot send advert to ${dst}`),
