@@ -2,7 +2,8 @@
 // Profiles the proxy's health-check CPU (the checks.mjs setup: N servers, check + agent every 2 s on loopback):
 // utime vs stime of the proxy over a window (JS + libuv vs kernel: connect/RST, epoll), checks off and on, and
 // optionally a V8 CPU profile (--cpu-prof) or `perf record` of the checking proxy.
-// usage: node scripts/bench/checks-profile.mjs [--servers 1000] [--backends 50] [--secs 15] [--cpu-prof] [--perf]
+// --haproxy: also haproxy 2.6 on the same config (its split tells what the kernel costs any checker on loopback).
+// usage: node scripts/bench/checks-profile.mjs [--servers 1000] [--backends 50] [--secs 15] [--cpu-prof] [--perf] [--only-on] [--haproxy]
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -24,6 +25,7 @@ const SECS = arg('secs', 15);
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const PERF = process.argv.includes('--perf');
 const ONLY_ON = process.argv.includes('--only-on');
+const HAPROXY = process.argv.includes('--haproxy');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-prof-checks-'));
 const children = [];
@@ -62,6 +64,19 @@ function ticks(pid) {
   return [Number(f[11]), Number(f[12])];
 }
 
+/** On-CPU nanoseconds of all the process's threads (schedstat: exact, not tick-sampled like utime/stime). */
+function runNs(pid) {
+  let ns = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // thread gone
+    }
+  }
+  return ns;
+}
+
 async function waitPort(port, ms = 20000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -89,27 +104,33 @@ function proxyConfig({ fePort, webPort, agentPort, checks }) {
   return cfg;
 }
 
-async function measure(checks, ports) {
-  const tag = checks ? 'on' : 'off';
+async function measure(checks, ports, haproxy = false) {
+  const tag = haproxy ? 'haproxy' : checks ? 'on' : 'off';
   const cfgPath = path.join(dir, `haproxy-${tag}.cfg`);
-  fs.writeFileSync(cfgPath, proxyConfig({ ...ports, checks }));
+  // haproxy sizes its fd limit from maxconn: 20000 would need a larger ulimit (checks.mjs uses 4000 too).
+  const cfg = proxyConfig({ ...ports, checks });
+  fs.writeFileSync(cfgPath, haproxy ? cfg.replace('maxconn 20000', 'maxconn 4000') : cfg);
   const flags = CPU_PROF && checks ? ['--cpu-prof', `--cpu-prof-dir=${dir}/prof`] : [];
   // perf resolves JIT frames through /tmp/perf-PID.map.
   if (PERF && checks) flags.push('--perf-basic-prof');
-  const p = start(process.execPath, [...flags, cli, 'proxy', '-f', cfgPath, '--run-dir', path.join(dir, tag)], `proxy-${tag}`, 1);
+  const p = haproxy
+    ? start('haproxy', ['-db', '-f', cfgPath], 'haproxy', 1)
+    : start(process.execPath, [...flags, cli, 'proxy', '-f', cfgPath, '--run-dir', path.join(dir, tag)], `proxy-${tag}`, 1);
   await waitPort(ports.fePort);
   await sleep(4000);
   let perf;
-  if (PERF && checks) {
+  if (PERF && checks && !haproxy) {
     perf = spawn('perf', ['record', '-g', '-p', String(p.pid), '-o', path.join(dir, 'perf.data'), '--', 'sleep', String(SECS)], { stdio: 'ignore' });
   }
   const [u0, s0] = ticks(p.pid);
+  const n0 = runNs(p.pid);
   const w0 = performance.now();
   await sleep(SECS * 1000);
   const [u1, s1] = ticks(p.pid);
+  const n1 = runNs(p.pid);
   const wall = (performance.now() - w0) / 1000;
   const pct = (t) => ((t / CLK) / wall) * 100;
-  console.log(`checks ${tag}: user ${pct(u1 - u0).toFixed(2)} %  sys ${pct(s1 - s0).toFixed(2)} %  total ${pct(u1 - u0 + s1 - s0).toFixed(2)} % of a core`);
+  console.log(`${haproxy ? 'haproxy 2.6, checks on' : `checks ${tag}`}: user ${pct(u1 - u0).toFixed(2)} %  sys ${pct(s1 - s0).toFixed(2)} %  total ${pct(u1 - u0 + s1 - s0).toFixed(2)} % of a core (schedstat ${((n1 - n0) / 1e7 / wall).toFixed(2)} %)`);
   if (perf) await new Promise((r) => perf.once('exit', r));
   // SIGINT lets --cpu-prof write its profile (the proxy exits cleanly on SIGINT/SIGTERM).
   stop(p, 'SIGINT');
@@ -131,6 +152,7 @@ async function main() {
   const off = ONLY_ON ? { user: 0, sys: 0 } : await measure(false, ports);
   const on = await measure(true, ports);
   console.log(`checking (on - off): user ${(on.user - off.user).toFixed(2)} %  sys ${(on.sys - off.sys).toFixed(2)} %  total ${(on.user + on.sys - off.user - off.sys).toFixed(2)} %`);
+  if (HAPROXY) await measure(true, ports, true);
   if (CPU_PROF) {
     const prof = fs.readdirSync(path.join(dir, 'prof')).find((f) => f.endsWith('.cpuprofile'));
     const out = path.join(os.tmpdir(), `hapair-checks-${process.pid}.cpuprofile`);

@@ -1,14 +1,18 @@
-// A check task's timer. On the real clock each task keeps one Node timer and re-arms it with refresh() while the
-// delay stays the same (the usual case: every run waits `inter`), instead of a new Timeout object and timer-list
-// insertion per check (1000s per second at scale). Any other clock (tests' fake clocks) is used as is.
+// A check task's timer. On the real clock, delays of COALESCE_FROM_MS or more (every run waiting `inter` at scale)
+// go on the shared tick wheel (tick-wheel.ts: one wake-up per 10 ms for all due checks); shorter ones keep one Node
+// timer per task, re-armed with refresh() while the delay stays the same. Any other clock (tests' fake clocks) is
+// used as is, exactly.
 import { realClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { COALESCE_FROM_MS, wheelClear, wheelSet, type WheelEntry } from './tick-wheel.js';
 
-export class TaskTimer {
+export class TaskTimer implements WheelEntry {
+  /** WheelEntry: grid slot armed on the wheel, -1 when not on it. */
+  tick = -1;
   private handle: TimerHandle | undefined;
   private node: NodeJS.Timeout | undefined;
   private nodeMs = -1;
 
-  constructor(private readonly clock: Clock, private readonly fire: () => void) {}
+  constructor(private readonly clock: Clock, readonly fire: () => void) {}
 
   /** (Re)arms the timer to fire once after `ms`. */
   set(ms: number): void {
@@ -17,12 +21,18 @@ export class TaskTimer {
       this.handle = this.clock.setTimeout(this.fire, ms);
       return;
     }
+    if (ms >= COALESCE_FROM_MS) {
+      this.clearNode();
+      wheelSet(this, ms);
+      return;
+    }
+    wheelClear(this);
     // refresh() restarts a pending or already fired timer with its original delay (Node timers API).
     if (this.node && this.nodeMs === ms) {
       this.node.refresh();
       return;
     }
-    if (this.node) clearTimeout(this.node);
+    this.clearNode();
     this.node = setTimeout(this.fire, ms);
     this.nodeMs = ms;
   }
@@ -33,6 +43,11 @@ export class TaskTimer {
       this.handle = undefined;
       return;
     }
+    wheelClear(this);
+    this.clearNode();
+  }
+
+  private clearNode(): void {
     if (this.node) clearTimeout(this.node);
     this.node = undefined;
     this.nodeMs = -1;
