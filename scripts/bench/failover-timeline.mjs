@@ -2,7 +2,8 @@
 // Graceful-stop takeover timeline, hapair vs keepalived: wire events on the lab bridge (tcpdump) + address events (ip -ts monitor).
 // For each run: SIGTERM to master a, then ms after SIGTERM of a's priority-0 advert, a's VIP removal (netlink), the last
 // SYN-ACK from a, b's skew (first own advert - priority-0 advert; v2 expects (256-prio)/256 s), b's VIP add, first
-// advert, first GARP and first SYN-ACK, and the probe's outage. Shows where an implementation loses milliseconds.
+// advert, first GARP and first SYN-ACK, netGap (a's VIP removal to b's GARP: the outage without the probe's 10 ms
+// phase) and the probe's outage. Shows where an implementation loses milliseconds.
 // Usage (root): node scripts/bench/failover-timeline.mjs [--runs N] [--kind hapair|keepalived]  (HAPAIR_OUT as failover.mjs)
 import path from 'node:path';
 import { Lab, Node, conf, dist, startServer, startProbe, waitFor, sleep, median, VIP, PORT } from './failover-lib.mjs';
@@ -127,11 +128,13 @@ async function one(env) {
     bSynAck: ms(bSynAck),
     garpAfterAdvert: bGarp && bAdvert ? (bGarp - bAdvert) * 1000 : undefined,
     synAckAfterGarp: bSynAck && bGarp ? (bSynAck - bGarp) * 1000 : undefined,
+    // The outage as the network sees it, free of the probe's 10 ms phase: VIP gone from a until b's GARP is out.
+    netGap: bGarp && aDel ? (bGarp - aDel) * 1000 : undefined,
     outage: pr.maxGapMs,
   };
 }
 
-const COLS = ['prio0', 'aVipDel', 'aLastSynAck', 'skew', 'bAdvert', 'bVipAdd', 'bGarp', 'bSynAck', 'garpAfterAdvert', 'synAckAfterGarp', 'outage'];
+const COLS = ['prio0', 'aVipDel', 'aLastSynAck', 'skew', 'bAdvert', 'bVipAdd', 'bGarp', 'bSynAck', 'garpAfterAdvert', 'synAckAfterGarp', 'netGap', 'outage'];
 const results = {};
 for (const kind of KINDS) {
   const env = await pair(kind);
@@ -151,7 +154,7 @@ for (const kind of KINDS) {
     await env.lab.teardown();
   }
 }
-const lines = [`graceful stop timeline, ms after SIGTERM to a (medians of ${RUNS}); skew/garpAfterAdvert/synAckAfterGarp are differences`, ''];
+const lines = [`graceful stop timeline, ms after SIGTERM to a (medians of ${RUNS}); skew/garpAfterAdvert/synAckAfterGarp/netGap are differences`, ''];
 lines.push(`| event | ${KINDS.join(' | ')} |`, `|---|${KINDS.map(() => '---:').join('|')}|`);
 for (const c of COLS) lines.push(`| ${c} | ${KINDS.map((k) => r1(median(results[k].map((r) => r[c]).filter((x) => x !== undefined)))).join(' | ')} |`);
 process.stdout.write(lines.join('\n') + '\n');
