@@ -6,10 +6,10 @@
 // usage: node scripts/bench/checks-profile.mjs [--servers 1000] [--backends 50] [--secs 15] [--cpu-prof] [--perf] [--only-on] [--haproxy]
 import fs from 'node:fs';
 import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CLK, benchDir, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -26,43 +26,9 @@ const CPU_PROF = process.argv.includes('--cpu-prof');
 const PERF = process.argv.includes('--perf');
 const ONLY_ON = process.argv.includes('--only-on');
 const HAPROXY = process.argv.includes('--haproxy');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-prof-checks-'));
-const children = [];
-const CLK = 100;
-
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-
-function start(cmd, args, name, core) {
-  const child = spawn('taskset', ['-c', String(core), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: dir });
-  const log = fs.createWriteStream(path.join(dir, `${name}.log`));
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  children.push(child);
-  return child;
-}
-
-function stop(child, sig = 'SIGTERM') {
-  if (child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      child.kill(sig);
-    }
-  }
-}
-
-/** utime, stime in ticks; for taskset-started processes the pid is the exec'd program itself. */
-function ticks(pid) {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return [Number(f[11]), Number(f[12])];
-}
+const lab = benchDir('hapair-prof-checks-');
+const { dir, start } = lab;
+const ticks = procTicks;
 
 /** On-CPU nanoseconds of all the process's threads (schedstat: exact, not tick-sampled like utime/stime). */
 function runNs(pid) {
@@ -77,38 +43,11 @@ function runNs(pid) {
   return ns;
 }
 
-async function waitPort(port, ms = 20000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
-function proxyConfig({ fePort, webPort, agentPort, checks }) {
-  let cfg = `global\n    maxconn 20000\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n`;
-  cfg += `frontend fe\n    bind 127.0.0.1:${fePort}\n    default_backend b1\n`;
-  const per = Math.ceil(SERVERS / BACKENDS);
-  let n = 0;
-  for (let b = 1; b <= BACKENDS; b++) {
-    cfg += `backend b${b}\n`;
-    for (let s = 1; s <= per && n < SERVERS; s++, n++) {
-      cfg += `    server s${s} 127.0.0.1:${webPort}${checks ? ` check inter 2000 agent-check agent-port ${agentPort} agent-inter 2000` : ''}\n`;
-    }
-  }
-  return cfg;
-}
-
 async function measure(checks, ports, haproxy = false) {
   const tag = haproxy ? 'haproxy' : checks ? 'on' : 'off';
   const cfgPath = path.join(dir, `haproxy-${tag}.cfg`);
   // haproxy sizes its fd limit from maxconn: 20000 would need a larger ulimit (checks.mjs uses 4000 too).
-  const cfg = proxyConfig({ ...ports, checks });
+  const cfg = proxyConfig({ servers: SERVERS, backends: BACKENDS, ...ports, checks });
   fs.writeFileSync(cfgPath, haproxy ? cfg.replace('maxconn 20000', 'maxconn 4000') : cfg);
   const flags = CPU_PROF && checks ? ['--cpu-prof', `--cpu-prof-dir=${dir}/prof`] : [];
   // perf resolves JIT frames through /tmp/perf-PID.map.
@@ -142,8 +81,7 @@ async function main() {
   const webPort = await freePort();
   const agentPort = await freePort();
   const fePort = await freePort();
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;\nerror_log ${dir}/nginx-error.log;\npid ${dir}/nginx.pid;\nevents { worker_connections 4096; }\n` +
-    `http { access_log off; server { listen 127.0.0.1:${webPort} backlog=4096; location / { return 200 "ok\\n"; } } }\n`);
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig(dir, webPort));
   start('nginx', ['-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], 'nginx', 0);
   start(process.execPath, [cli, 'agent', '--port', String(agentPort), '--addr', '127.0.0.1', '--cache-ms', '1000', '--', '/bin/echo', 'up'], 'agent', 0);
   await waitPort(webPort);
@@ -169,7 +107,5 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const c of children) stop(c);
-  await sleep(300);
-  fs.rmSync(dir, { recursive: true, force: true });
+  lab.cleanup();
 }

@@ -7,11 +7,10 @@
 // Targets: checking CPU <= 5 % of one core; p99(checks on) <= 1.1 x p99(checks off).
 // usage: node scripts/bench/checks.mjs [--servers 1000] [--backends 50] [--cpu-secs 20] [--load-secs 10] [--rate 1000] [--runs 3]
 import fs from 'node:fs';
-import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CLK, benchDir, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -27,78 +26,10 @@ const CPU_SECS = arg('cpu-secs', 20);
 const LOAD_SECS = arg('load-secs', 10);
 const RATE = arg('rate', 1000);
 const RUNS = arg('runs', 3);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-checks-'));
-const children = [];
-const CLK = 100; // USER_HZ
+const lab = benchDir('hapair-bench-checks-');
+const { dir, start } = lab;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function start(cmd, args, name, core) {
-  const full = core === undefined ? [cmd, args] : ['taskset', ['-c', String(core), cmd, ...args]];
-  // Own process group (nginx workers, agent script children): stop() signals the whole group.
-  const child = spawn(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const log = fs.createWriteStream(path.join(dir, `${name}.log`));
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  children.push(child);
-  return child;
-}
-
-function stop(child) {
-  if (child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      child.kill('SIGTERM');
-    }
-  }
-}
-
-function cpuTicks(pid) {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
-}
-
-async function waitPort(port, ms = 20000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
-function proxyConfig({ fePort, webPort, agentPort, checks }) {
-  let cfg = `global\n    stats socket ${dir}/admin-${checks ? 'on' : 'off'}.sock level admin\n    maxconn 20000\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n`;
-  cfg += `frontend fe\n    bind 127.0.0.1:${fePort}\n    default_backend b1\n`;
-  const per = Math.ceil(SERVERS / BACKENDS);
-  let n = 0;
-  for (let b = 1; b <= BACKENDS; b++) {
-    cfg += `backend b${b}\n`;
-    for (let s = 1; s <= per && n < SERVERS; s++, n++) {
-      cfg += `    server s${s} 127.0.0.1:${webPort}${checks ? ` check inter 2000 agent-check agent-port ${agentPort} agent-inter 2000` : ''}\n`;
-    }
-  }
-  return cfg;
-}
-
-function nginxConfig(port) {
-  return `worker_processes 1;\nerror_log ${dir}/nginx-error.log;\npid ${dir}/nginx.pid;\nevents { worker_connections 4096; }\n` +
-    `http { access_log off; keepalive_requests 100000; server { listen 127.0.0.1:${port} backlog=4096; location / { return 200 "ok\\n"; } } }\n`;
-}
+const cpuTicks = (pid) => procTicks(pid).reduce((x, y) => x + y); // utime + stime
 
 /** Fixed-rate load (checks-load.mjs) pinned to core 0: latency percentiles in ms. */
 function load(port) {
@@ -116,7 +47,7 @@ async function cpuOver(pid, secs) {
 
 async function runProxy(checks, ports) {
   const cfgPath = path.join(dir, `haproxy-${checks ? 'on' : 'off'}.cfg`);
-  fs.writeFileSync(cfgPath, proxyConfig({ ...ports, checks }));
+  fs.writeFileSync(cfgPath, proxyConfig({ servers: SERVERS, backends: BACKENDS, ...ports, checks, statsSocket: `${dir}/admin-${checks ? 'on' : 'off'}.sock` }));
   const child = start(process.execPath, [cli, 'proxy', '-f', cfgPath, '--run-dir', path.join(dir, checks ? 'on' : 'off')], `proxy-${checks ? 'on' : 'off'}`, 1);
   await waitPort(ports.fePort);
   return child;
@@ -128,7 +59,7 @@ async function main() {
   const webPort = await freePort();
   const agentPort = await freePort();
   const fePort = await freePort();
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig(webPort));
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig(dir, webPort));
   start('nginx', ['-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], 'nginx', 0);
   start(process.execPath, [cli, 'agent', '--port', String(agentPort), '--addr', '127.0.0.1', '--cache-ms', '1000', '--', '/bin/echo', 'up'], 'agent', 0);
   await waitPort(webPort);
@@ -154,7 +85,7 @@ async function main() {
   let haproxyCpu;
   try {
     const hcfg = path.join(dir, 'haproxy-ref.cfg');
-    fs.writeFileSync(hcfg, proxyConfig({ fePort, webPort, agentPort, checks: true }).replace(/^global\n.*\n.*maxconn 20000\n/, 'global\n    maxconn 4000\n'));
+    fs.writeFileSync(hcfg, proxyConfig({ servers: SERVERS, backends: BACKENDS, fePort, webPort, agentPort, checks: true, statsSocket: `${dir}/admin-ref.sock` }).replace(/^global\n.*\n.*maxconn 20000\n/, 'global\n    maxconn 4000\n'));
     const h = start('haproxy', ['-db', '-f', hcfg], 'haproxy', 1);
     await waitPort(fePort);
     await sleep(4000);
@@ -200,7 +131,5 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const c of children) stop(c);
-  await sleep(300);
-  fs.rmSync(dir, { recursive: true, force: true });
+  lab.cleanup();
 }
