@@ -57,7 +57,8 @@ test('hapair proxy: servers with state and check detail, DRAIN after a runtime c
   t.regex(text.stdout, /^VRRP: .*vrrp\.sock: daemon not running \(no control socket\)$/m);
   t.regex(text.stdout, new RegExp(`^PROXY  socket ${runDir.replace(/[/.]/g, '\\$&')}/proxy\\.sock  pid \\d+`, 'm'));
   t.regex(text.stdout, /^backend web {2}UP {2}1 active \+ 0 backup usable {2}weight 3/m);
-  t.regex(text.stdout, /^ {2}w1 +UP +3 +0\/0 \(limit 10\) +0 +\S+ +L4OK in \d+ms$/m);
+  // haproxy's "* " prefix marks a check running at that moment (the check interval here is short).
+  t.regex(text.stdout, /^ {2}w1 +UP +3 +0\/0 \(limit 10\) +0 +\S+ +(\* )?L4OK in \d+ms$/m);
   t.regex(text.stdout, /^ {2}w2 \(backup\) +DOWN +1 .*L4CON in \d+ms: Connection refused$/m);
   t.regex(text.stdout, /^ {2}w3 +MAINT .* no check$/m);
   t.regex(text.stdout, /^ALERTS: .*daemon not running/m);
@@ -70,7 +71,8 @@ test('hapair proxy: servers with state and check detail, DRAIN after a runtime c
   t.deepEqual(states(json.proxy), { w1: 'DRAIN', w2: 'DOWN', w3: 'MAINT' });
   t.regex(json.vrrp.error ?? '', /daemon not running/);
   // DRAIN: effective weight 0 (haproxy's weight column), still checked.
-  t.like(json.proxy.backends[0]!.servers[0], { weight: 0, sessions: { cur: 0, limit: 10 }, check: { status: 'L4OK' } });
+  t.like(json.proxy.backends[0]!.servers[0], { weight: 0, sessions: { cur: 0, limit: 10 } });
+  t.regex(json.proxy.backends[0]!.servers[0]!.check?.status ?? '', /^(\* )?L4OK$/);
 
   await px.stop();
   const gone = await runCli(['status', '--run-dir', runDir, '--proxy-config', px.cfgPath]);
@@ -109,7 +111,8 @@ test('real haproxy 2.6: the same proxy section from its runtime API (--proxy-soc
   const { json } = await statusJson(args);
   t.deepEqual(states(json.proxy), { w1: 'UP', w2: 'DOWN', w3: 'MAINT' });
   const [w1, w2] = json.proxy.backends[0]!.servers;
-  t.like(w1, { weight: 3, backup: false, sessions: { limit: 10 }, check: { status: 'L4OK' } });
+  t.like(w1, { weight: 3, backup: false, sessions: { limit: 10 } });
+  t.regex(w1?.check?.status ?? '', /^(\* )?L4OK$/);
   t.like(w2, { backup: true, check: { status: 'L4CON', detail: 'Connection refused' } });
   t.true((json.proxy.pid ?? 0) > 0);
   const text = await runCli(['status', ...args]);

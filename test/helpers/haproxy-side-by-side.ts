@@ -42,6 +42,8 @@ export async function startHaproxy(text: string, port: number): Promise<() => Pr
     await stop();
     throw new Error(`haproxy did not start: ${stderr}`);
   }
+  // Our readiness probe is a connection too: let haproxy see it closed, or it counts in the first log line's actconn.
+  await new Promise((r) => setTimeout(r, 150));
   return stop;
 }
 
