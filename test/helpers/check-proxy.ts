@@ -7,13 +7,8 @@ import http from 'node:http';
 import { Daemon } from './proc.js';
 import { tmpDir } from './paths.js';
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from './free-port.js';
+export { freePort };
 
 export interface RunningProxy {
   readonly daemon: Daemon;

@@ -1,7 +1,6 @@
 // Runs the real proxy for data-plane tests: in process (ProxyRuntime from a config text, logs captured) or as a
 // child `hapair proxy` (signals, fds, RSS). Ports: binds may use port 0; the actual ports are read back.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/core/logger.js';
@@ -22,14 +21,8 @@ export interface InProcessProxy {
   close(): Promise<void>;
 }
 
-/** A currently free loopback port (bound then released: haproxy configs cannot say port 0). */
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from './free-port.js';
+export { freePort };
 
 /** Replaces each distinct `@PORT`, `@PORT2`, ... token with a free port. */
 export async function withPorts(text: string): Promise<string> {

@@ -1,6 +1,5 @@
 // Test-side handle on a real SMTP server process (smtp-sink.js): start/stop by PID, wait for and parse messages.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -23,17 +22,8 @@ export interface Received {
   readonly spooledAtMail?: string[];
 }
 
-/** A free loopback TCP port (bound then released): lets a test start the server later on a known port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
+export { freePort };
 
 export class SmtpServerProc {
   private constructor(
