@@ -90,16 +90,21 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 export interface Probe {
+  readonly method?: string;
   readonly path?: string;
   readonly host?: string;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly localAddress?: string;
 }
 
 /** One request on a fresh connection; resolves with the answering server's name. */
 export function ask(port: number, p: Probe = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.get(
-      { host: '127.0.0.1', port, path: p.path ?? '/', agent: false, localAddress: p.localAddress, headers: p.host ? { host: p.host } : {} },
+    const req = http.request(
+      {
+        host: '127.0.0.1', port, method: p.method ?? 'GET', path: p.path ?? '/', agent: false, localAddress: p.localAddress,
+        headers: { ...(p.host ? { host: p.host } : {}), ...p.headers },
+      },
       (res) => {
         let b = '';
         res.on('data', (c: Buffer) => (b += c.toString()));
@@ -108,5 +113,6 @@ export function ask(port: number, p: Probe = {}): Promise<string> {
     );
     req.setTimeout(5000, () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
+    req.end();
   });
 }

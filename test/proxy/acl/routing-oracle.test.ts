@@ -3,9 +3,8 @@
 // -i) and every condition form (if, unless, implicit AND, ||, !, rule order, default_backend). Each probe must
 // land on the backend the table expects, through haproxy and through hapair.
 import test from 'ava';
-import http from 'node:http';
 import { freePort, startInProcess } from '../../helpers/proxy-harness.js';
-import { namedServers } from '../../helpers/backend-haproxy.js';
+import { ask, namedServers } from '../../helpers/backend-haproxy.js';
 import { startHaproxy } from '../../helpers/haproxy-side-by-side.js';
 
 const RULES = [
@@ -62,22 +61,6 @@ const PROBES: Probe[] = [
   { method: 'DELETE', path: '/', expect: 's5', why: 'default_backend' },
 ];
 
-function ask(port: number, p: Probe): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: p.method ?? 'GET', path: p.path, agent: false, localAddress: p.from, headers: { host: p.host ?? 'x', ...p.headers } },
-      (res) => {
-        let b = '';
-        res.on('data', (c: Buffer) => (b += c.toString()));
-        res.on('end', () => resolve(b));
-      },
-    );
-    req.setTimeout(5000, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 test('routing table: every probe lands on the expected backend through haproxy 2.6 and through hapair', async (t) => {
   const be = await namedServers(5);
   t.teardown(() => be.close());
@@ -90,7 +73,7 @@ test('routing table: every probe lands on the expected backend through haproxy 2
   ].join('\n');
   const run = async (): Promise<string[]> => {
     const out: string[] = [];
-    for (const p of PROBES) out.push(await ask(port, p));
+    for (const p of PROBES) out.push(await ask(port, { ...p, host: p.host ?? 'x', localAddress: p.from }));
     return out;
   };
   const stop = await startHaproxy(text, port);
