@@ -28,3 +28,7 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund </dev/null >&2
 fi
+
+# The in-process GARP sender (Node-API addon): npm ci builds it; rebuild when missing or older than its source.
+native=src/vrrp/native/build/Release/hapair_packet.node
+if [ ! -f "$native" ] || [ src/vrrp/native/packet.c -nt "$native" ]; then node scripts/build-native.mjs </dev/null; fi

@@ -16,6 +16,7 @@ import { loadKeepalivedConfig, loadKeepalivedConfigOrThrow } from './config/load
 import { NetWatcher, checkInterfaces, primaryIpv4, type NetSnapshot } from './netstate.js';
 import { VipManager } from './vip.js';
 import { GarpSender } from './garp.js';
+import { nativePacket } from './packet-native.js';
 import { LinkMonitor } from './link-monitor.js';
 import { ScriptTrackers, usedScripts } from './trackers.js';
 import { Instance } from './instance.js';
@@ -118,7 +119,8 @@ export class VrrpDaemon {
     });
     fs.writeFileSync(path.join(this.opts.runDir, 'vrrp.pid'), `${process.pid}\n`);
     this.vips.warm();
-    this.log.info({ event: 'started', config: this.opts.configFile, instances: this.instances.map((i) => i.name), runDir: this.opts.runDir }, 'hapair vrrp started');
+    this.log.info({ event: 'started', config: this.opts.configFile, instances: this.instances.map((i) => i.name), runDir: this.opts.runDir, garp: this.garp.method }, 'hapair vrrp started');
+    if (this.garp.method === 'arping') this.log.warn({ event: 'garp-method', garp: 'arping', why: nativePacket().why }, `gratuitous ARPs go through arping (in-process sender: ${nativePacket().why}); takeover is ~1.5 ms slower`);
   }
 
   /**

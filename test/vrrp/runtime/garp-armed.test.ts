@@ -47,7 +47,7 @@ test('armedArgv: xargs runs arping with the argv of a spawned GARP, the address 
 
 test('prepare() arms one idle helper per VIP that runs nothing; burst() fires the first GARP of each VIP through it', async (t) => {
   const f = fakeArping();
-  const g = new GarpSender({ logger: logger().logger, bin: f.bin });
+  const g = new GarpSender({ logger: logger().logger, native: null, bin: f.bin });
   t.teardown(() => g.stop());
   const vips = [vip('198.18.0.100'), vip('198.18.0.101')];
   g.prepare(vips);
@@ -68,7 +68,7 @@ test('a GARP through a helper whose arping fails is counted and logged once', as
   const f = fakeArping();
   f.setExit(2);
   const { logger: log, lines } = logger();
-  const g = new GarpSender({ logger: log, bin: f.bin });
+  const g = new GarpSender({ logger: log, native: null, bin: f.bin });
   t.teardown(() => g.stop());
   g.prepare([vip('198.18.0.100')]);
   g.burst([vip('198.18.0.100')], 2);

@@ -13,7 +13,7 @@ test('no xargs: GARPs still go out through spawned arping processes', async (t) 
   const log = path.join(dir, 'log');
   const bin = path.join(dir, 'arping');
   fs.writeFileSync(bin, `#!/bin/sh\necho "start $*" >> ${log}\n`, { mode: 0o755 });
-  const g = new GarpSender({ logger: createLogger({ name: 't', level: 'silent' }), bin });
+  const g = new GarpSender({ logger: createLogger({ name: 't', level: 'silent' }), native: null, bin });
   t.teardown(() => g.stop());
   g.prepare([{ address: '198.18.0.100', prefix: 24, dev: 'eth0', noTrack: false }]);
   await new Promise((r) => setTimeout(r, 100)); // the failed spawn is noticed (error event) and forgotten

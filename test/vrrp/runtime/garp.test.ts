@@ -34,7 +34,7 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 
 test('burst() only queues: nothing is forked before the caller\'s turn ends; keepalived\'s argv per GARP', async (t) => {
   const f = fakeArping(0);
-  const g = new GarpSender({ logger: logger().logger, bin: f.bin });
+  const g = new GarpSender({ logger: logger().logger, native: null, bin: f.bin });
   g.burst([vip('198.18.0.100'), vip('198.18.0.101')], 3);
   t.deepEqual(g.pending, { queued: 6, running: 0 }, 'no fork on the takeover path');
   await until(() => g.sent === 6, 5000, 'six GARPs');
@@ -46,7 +46,7 @@ test('burst() only queues: nothing is forked before the caller\'s turn ends; kee
 
 test(`at most ${MAX_CONCURRENT} arping processes at once; the rest follow as they exit`, async (t) => {
   const f = fakeArping(0.4);
-  const g = new GarpSender({ logger: logger().logger, bin: f.bin });
+  const g = new GarpSender({ logger: logger().logger, native: null, bin: f.bin });
   const n = MAX_CONCURRENT + 8;
   g.burst(Array.from({ length: n }, (_, i) => vip(`198.18.1.${i + 1}`)), 1);
   await until(() => g.sent === n, 10_000, `${n} GARPs`);
@@ -63,7 +63,7 @@ test('a failing arping is logged once per address until it succeeds; a missing b
   const f = fakeArping(0);
   f.setExit(2);
   const { logger: log, lines } = logger();
-  const g = new GarpSender({ logger: log, bin: f.bin });
+  const g = new GarpSender({ logger: log, native: null, bin: f.bin });
   g.burst([vip('198.18.0.100')], 5);
   await until(() => g.failed === 5, 5000, 'five failures');
   const warns = () => lines.filter((l) => l.event === 'garp-error');
@@ -78,7 +78,7 @@ test('a failing arping is logged once per address until it succeeds; a missing b
   t.is(warns().length, 2, 'logged again after a success');
 
   const missing = logger();
-  const m = new GarpSender({ logger: missing.logger, bin: path.join(tmpDir(), 'no-such-arping') });
+  const m = new GarpSender({ logger: missing.logger, native: null, bin: path.join(tmpDir(), 'no-such-arping') });
   m.burst([vip('198.18.0.100'), vip('198.18.0.101')], 3);
   await until(() => m.failed === 6, 5000, 'six spawn errors');
   t.deepEqual(missing.lines.filter((l) => l.event === 'garp-error').map((l) => l.code), ['EPLATFORM']);
@@ -86,7 +86,7 @@ test('a failing arping is logged once per address until it succeeds; a missing b
 
 test('stop() drops the queue and ends running arping processes', async (t) => {
   const f = fakeArping(2);
-  const g = new GarpSender({ logger: logger().logger, bin: f.bin });
+  const g = new GarpSender({ logger: logger().logger, native: null, bin: f.bin });
   g.burst([vip('198.18.0.100')], MAX_CONCURRENT + 5);
   await until(() => g.pending.running === MAX_CONCURRENT, 5000, 'the first processes');
   g.stop();
