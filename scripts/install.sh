@@ -49,6 +49,12 @@ rm -rf "${D}${prefix}/dist/test"
 if [ ! -e "${D}${prefix}/node_modules/raw-socket/build/Release/raw.node" ] && [ -d "$here/node_modules/raw-socket/build" ]; then
   cp -R "$here/node_modules/raw-socket/build" "${D}${prefix}/node_modules/raw-socket/"
 fi
+# hapair's own addon (in-process GARP, src/vrrp/native): the source and its build, found by dist/src/vrrp at run time.
+if [ -e "$here/src/vrrp/native/build/Release/hapair_packet.node" ]; then
+  install -d "${D}${prefix}/src/vrrp/native/build/Release"
+  cp "$here/src/vrrp/native/packet.c" "$here/src/vrrp/native/binding.gyp" "${D}${prefix}/src/vrrp/native/"
+  cp "$here/src/vrrp/native/build/Release/hapair_packet.node" "${D}${prefix}/src/vrrp/native/build/Release/"
+fi
 
 # The node found now, by absolute path: systemd's PATH (and sudo's secure_path) may not contain it.
 cat > "${D}${bindir}/hapair" <<LAUNCH

@@ -4,6 +4,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runCommand, runCli } from '../helpers/proc.js';
 import { repoRoot, tmpDir } from '../helpers/paths.js';
 import { requireRoot } from '../helpers/root.js';
@@ -59,6 +60,12 @@ test('install.sh lays out a working hapair with example configs for lb1', async 
   const ka = fs.readFileSync(path.join(inst.etc, 'keepalived.conf'), 'utf8');
   t.regex(ka, /^\s+router_id lb1$/m);
   t.regex(ka, /^\s+script "\/usr\/local\/bin\/hapair proxy-alive -f \/etc\/hapair\/haproxy\.cfg"$/m, 'the namespace-safe health check, not killall');
+  // The in-process GARP addon travels with the package whenever the checkout has it built (npm ci builds it).
+  if (fs.existsSync(path.join(repoRoot, 'src/vrrp/native/build/Release/hapair_packet.node'))) {
+    const mod = pathToFileURL(path.join(inst.root, 'opt/hapair/dist/src/vrrp/packet-native.js')).href;
+    const probe = await runCommand(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(mod)}); console.log(m.nativePacket().why)`]);
+    t.is(probe.stdout.trim(), 'loaded', probe.stderr);
+  }
 });
 
 test('example configs of lb2 pass hapair check too; a re-install keeps the operator\'s files', async (t) => {
