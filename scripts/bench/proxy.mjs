@@ -7,6 +7,8 @@
 //        [--idle-rss S (default 15: RSS again after S idle seconds; 0 = skip)]
 //        [--ab-flags "--v8-flag ..." (a second hapair, 'hapair-b', with these node flags instead, measured interleaved with
 //        the others in every run: A/B of V8 settings under the same machine noise; printed as its own table)]
+//        [--baseline (also 'node-pipe', the simplest possible Node proxy: net.connect + pipe both ways, no parsing, no
+//        timers; measured interleaved on every row: the floor of Node's own p99, CPU and RSS on this machine)]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +30,12 @@ const WARMUP = Number(opt('--warmup', '1'));
 const IDLE_RSS = Number(opt('--idle-rss', '15'));
 const NODE_FLAGS = opt('--node-flags', '').split(' ').filter(Boolean);
 const AB_FLAGS = args.includes('--ab-flags') ? opt('--ab-flags', '').split(' ').filter(Boolean) : undefined;
-const KINDS = AB_FLAGS ? ['hapair', 'hapair-b', 'haproxy'] : ['hapair', 'haproxy'];
+const BASELINE = args.includes('--baseline');
+const KINDS = [...(AB_FLAGS ? ['hapair', 'hapair-b', 'haproxy'] : ['hapair', 'haproxy']), ...(BASELINE ? ['node-pipe'] : [])];
+// The reference Node proxy for --baseline: what any Node proxy pays before doing any proxy work.
+const NODE_PIPE = `const net = require('net'); const [port, up] = process.argv.slice(1).map(Number);
+net.createServer({ noDelay: true }, (c) => { const b = net.connect({ port: up, host: '127.0.0.1', noDelay: true });
+  c.pipe(b); b.pipe(c); c.on('error', () => b.destroy()); b.on('error', () => c.destroy()); }).listen(port, '127.0.0.1');`;
 const BULK_MB = 100;
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hapair-bench-'));
@@ -133,6 +140,12 @@ http {
     const http = await freePort();
     const tcp = await freePort();
     const file = path.join(dir, `${kind}.cfg`);
+    if (kind === 'node-pipe') {
+      const proc = start(process.execPath, ['-e', NODE_PIPE, String(http), String(ngPort)], 1, kind);
+      await waitPort(http);
+      proxies[kind] = { proc, http, tcp: http };
+      continue;
+    }
     fs.writeFileSync(file, cfg('http', http, ngPort) + cfg('tcp', tcp, ngPort).replace('listen bench', 'listen benchtcp').replace(/^global[\s\S]*?defaults/m, 'defaults'));
     fs.mkdirSync(path.join(dir, kind)); // own run dir (pid file, control socket) per proxy
     const proc = kind.startsWith('hapair')
@@ -208,6 +221,19 @@ http {
     await new Promise((r) => setTimeout(r, IDLE_RSS * 1000));
     const idle = (k) => (proxies[k] ? rssKiB(proxies[k].proc.pid) / 1024 : NaN);
     lines.push(`${`RSS ${IDLE_RSS} s idle later`.padEnd(22)} | ${'MiB'.padEnd(13)} | ${fmt(idle('hapair')).padStart(9)} | ${fmt(idle('haproxy')).padStart(9)} | ${ratio(idle('hapair'), idle('haproxy'))}`);
+  }
+  if (BASELINE) {
+    lines.push('');
+    lines.push('reference: node-pipe (net.connect + pipe, no HTTP parsing, no timers) vs haproxy, same runs');
+    lines.push('row                    | metric        | node-pipe |   haproxy | ratio');
+    for (const row of [...Object.keys(rows), 'RSS']) {
+      const metrics = row === 'RSS' ? [['MiB', 'rss', 1], ['anon MiB', 'anon', 1]] : row.startsWith('bulk') ? [['MB/s', 'mbps', 0], ['CPU µs/MB', 'cpuPerReq', 0]] : [['p50 ms', 'p50', 2], ['p99 ms', 'p99', 2], ['CPU µs/req', 'cpuPerReq', 1]];
+      for (const [label, key, d] of metrics) {
+        const a = m(row, 'node-pipe', key);
+        const b = m(row, 'haproxy', key);
+        lines.push(`${row.padEnd(22)} | ${label.padEnd(13)} | ${fmt(a, d).padStart(9)} | ${fmt(b, d).padStart(9)} | ${ratio(a, b)}`);
+      }
+    }
   }
   if (AB_FLAGS) {
     lines.push('');
