@@ -304,6 +304,7 @@ export class VrrpDaemon {
     this.scripts.start();
     await this.startInstances(added, snap);
     for (const i of this.instances) i.recompute(snap);
+    this.garp.retain(this.instances.flatMap((i) => i.allVips()));
     const summary = { kept: plan.kept.map((k) => k.next.name), added: plan.added.map((c) => c.name), removed: plan.removed.map((i) => i.name) };
     this.log.info({ event: 'reloaded', ...summary }, 'configuration reloaded');
     return { ok: true, ...summary };

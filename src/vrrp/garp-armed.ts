@@ -79,6 +79,16 @@ export class ArmedGarps {
     return child;
   }
 
+  /** Ends the idle helpers of VIPs not in `vips` (after a reload removed them), by PID. */
+  retain(vips: readonly ResolvedVip[]): void {
+    const keep = new Set(vips.map(armedKey));
+    for (const [key, c] of this.idle) {
+      if (keep.has(key)) continue;
+      this.idle.delete(key);
+      c.kill('SIGTERM');
+    }
+  }
+
   /** Ends every idle helper (by PID); none are started afterwards. */
   stop(): void {
     this.stopped = true;

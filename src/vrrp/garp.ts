@@ -68,6 +68,11 @@ export class GarpSender {
     if (!this.stopped && !this.native) this.armed.arm(vips);
   }
 
+  /** Ends idle arping helpers of VIPs that are no longer configured (call after a reload with every VIP kept). */
+  retain(vips: readonly ResolvedVip[]): void {
+    this.armed.retain(vips);
+  }
+
   /** Idle helpers armed by `prepare`. */
   get armedCount(): number {
     return this.armed.size;

@@ -97,3 +97,22 @@ test('stop() ends idle helpers by PID and arms none afterwards', async (t) => {
   t.is(read(f.log).length, 1, 'the stopped helper ran no arping');
   t.false(alive(pids[0]), 'a fired helper exits after its GARP');
 });
+
+test('retain() ends (by PID) the idle helpers of VIPs a reload removed, keeps the others, runs no arping', async (t) => {
+  const f = fakeArping();
+  const g = new GarpSender({ logger: logger().logger, native: null, bin: f.bin });
+  t.teardown(() => g.stop());
+  const kept = vip('198.18.0.100');
+  const gone = vip('198.18.0.101');
+  g.prepare([kept, gone]);
+  t.is(g.armedCount, 2);
+  g.retain([kept]);
+  t.is(g.armedCount, 1);
+  g.burst([gone], 1);
+  t.deepEqual(g.pending, { queued: 1, running: 0 }, 'the removed VIP has no helper left: its GARP is spawned, not fired');
+  g.burst([kept], 1);
+  t.is(g.pending.running, 1, 'the kept VIP still fires through its helper');
+  await until(() => g.sent === 2, 5000, 'two GARPs');
+  await sleep(200);
+  t.is(read(f.log).length, 2, 'the ended helper ran no arping');
+});
