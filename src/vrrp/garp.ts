@@ -79,8 +79,9 @@ export class GarpSender {
   }
 
   /**
-   * `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst), returns at once. The first
-   * of each VIP leaves through its armed helper when there is one (a pipe write, no fork); the rest are queued.
+   * `repeat` GARPs for every VIP (keepalived: garp_master_repeat per address per burst), returns at once. Through
+   * AF_PACKET they have all left when it returns. Through arping, the first of each VIP leaves through its armed
+   * helper when there is one (a pipe write, no fork); the rest are queued.
    */
   burst(vips: readonly ResolvedVip[], repeat: number): void {
     if (this.stopped || repeat <= 0) return;
