@@ -175,6 +175,14 @@ export class Mailer implements AlertChannel {
   /** Builds and spools the scheduled report now. */
   async report(): Promise<void> {
     const now = this.deps.clock.wallNow();
+    // The period ends now: its transitions are taken before anything awaits (later ones go to the next report), so
+    // the status read below is never older than a transition the report lists.
+    const transitions = this.history;
+    const dropped = this.dropped;
+    const sinceWall = this.lastReportWall;
+    this.history = [];
+    this.dropped = 0;
+    this.lastReportWall = now;
     let status: Awaited<ReturnType<StatusProvider>> | { error: string } | undefined;
     if (this.deps.statusProvider) {
       try {
@@ -189,16 +197,13 @@ export class Mailer implements AlertChannel {
     const r = reportText({
       routerId: this.config.global.routerId,
       host: this.host,
-      sinceWall: this.lastReportWall,
+      sinceWall,
       nowWall: now,
-      transitions: this.history,
-      droppedTransitions: this.dropped,
+      transitions,
+      droppedTransitions: dropped,
       status,
       delivery: await this.health(),
     });
-    this.history = [];
-    this.dropped = 0;
-    this.lastReportWall = now;
     await this.submit(composeAlert('report', { ...r, createdWall: now, headers: { 'X-Hapair-Event': 'REPORT' } }, this.deps.envelope, this.host));
   }
 

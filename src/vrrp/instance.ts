@@ -144,7 +144,12 @@ export class Instance {
       if (a.type === 'setTimer') this.setTimer(a.timer, a.ms);
       else if (a.type === 'clearTimer') this.clearTimer(a.timer);
       else if (a.type === 'wantState') continue;
-      else this.enqueue(a);
+      else {
+        // The state is entered now (status() reads fsm.state at once): its time, reason and counters too, so a
+        // status read while the transition's I/O is still queued (VIP add before the log and notify) is coherent.
+        if (a.type === 'transition') this.entered(a);
+        this.enqueue(a);
+      }
     }
   }
 
@@ -238,11 +243,14 @@ export class Instance {
     }
   }
 
-  private onTransition(a: Extract<FsmAction, { type: 'transition' }>): void {
+  private entered(a: Extract<FsmAction, { type: 'transition' }>): void {
     this.counters.transition(a.from, a.to);
     this.since = this.deps.clock.wallNow();
     this.lastReason = a.reason;
     this.lastDetail = a.detail;
+  }
+
+  private onTransition(a: Extract<FsmAction, { type: 'transition' }>): void {
     this.deps.logger.info(
       { event: 'transition', instance: this.name, from: a.from, to: a.to, reason: a.reason, detail: a.detail, priority: this.fsm.effectivePriority },
       `(${this.name}) Entering ${a.to} STATE${a.detail ? ` (${a.detail})` : ''}`,

@@ -98,3 +98,33 @@ test('the report lists sync group members whose own alerts the group notificatio
   t.regex(subjects[4] ?? '', /hapair report - 6 transitions since/);
   for (const want of ['INSTANCE VI_1  BACKUP -> MASTER', 'INSTANCE VI_2  BACKUP -> MASTER', 'GROUP G  BACKUP -> MASTER']) t.true(report.includes(want), `${want}:\n${report}`);
 });
+
+test('a transition that arrives while the report reads the status goes to the next report, never before its period', async (t) => {
+  const srv = await SmtpServerProc.start({ port: 0, maildir: tmpDir() });
+  t.teardown(() => srv.stop());
+  let release!: () => void;
+  let reading!: () => void;
+  const statusRead = new Promise<void>((r) => (reading = r));
+  // The status provider answers only after a transition has happened behind the report's back.
+  const { n } = startNotifier(mailConfig(srv.port, {}, [instance('VI_1', { smtpAlert: false })]), {
+    statusProvider: () => new Promise<VrrpStatus>((r) => { release = () => r(status); reading(); }),
+  });
+  t.teardown(() => n.close(500));
+  n.transition(event('VI_1', 'INIT', 'BACKUP'));
+  const first = n.reportNow();
+  await statusRead;
+  n.transition(event('VI_1', 'BACKUP', 'MASTER'));
+  release();
+  await first;
+  const [m1] = await srv.waitForMessages(1, 5000);
+  const t1 = (await parseReceived(m1!)).text ?? '';
+  t.true(t1.includes('INIT -> BACKUP'), t1);
+  t.false(t1.includes('BACKUP -> MASTER'), 'after the period this report covers');
+  const second = n.reportNow();
+  release();
+  await second;
+  const got = await srv.waitForMessages(2, 5000);
+  const t2 = (await parseReceived(got[1]!)).text ?? '';
+  t.true(t2.includes('BACKUP -> MASTER'), t2);
+  t.false(t2.includes('INIT -> BACKUP'), 'listed once');
+});
