@@ -6,6 +6,17 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The compiled CLI under test: dist/, or $HAPAIR_OUT (another build dir). */
+export const cli = path.join(process.env.HAPAIR_OUT ? path.resolve(repo, process.env.HAPAIR_OUT) : path.join(repo, 'dist'), 'src/cli/main.js');
+
+/** A numeric `--name N` command-line option, or `def`. */
+export function numArg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
 
 export const CLK = 100; // USER_HZ: /proc/<pid>/stat times are in these ticks
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

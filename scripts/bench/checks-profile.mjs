@@ -8,20 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { CLK, benchDir, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
+import { CLK, benchDir, cli, numArg, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const dist = process.env.HAPAIR_OUT ? path.resolve(repo, process.env.HAPAIR_OUT) : path.join(repo, 'dist');
-const cli = path.join(dist, 'src/cli/main.js');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const SERVERS = arg('servers', 1000);
-const BACKENDS = arg('backends', 50);
-const SECS = arg('secs', 15);
+const SERVERS = numArg('servers', 1000);
+const BACKENDS = numArg('backends', 50);
+const SECS = numArg('secs', 15);
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const PERF = process.argv.includes('--perf');
 const ONLY_ON = process.argv.includes('--only-on');

@@ -10,22 +10,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CLK, benchDir, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
+import { CLK, benchDir, cli, numArg, freePort, nginxConfig, procTicks, proxyConfig, sleep, stop, waitPort } from './checks-lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const dist = process.env.HAPAIR_OUT ? path.resolve(repo, process.env.HAPAIR_OUT) : path.join(repo, 'dist');
-const cli = path.join(dist, 'src/cli/main.js');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const SERVERS = arg('servers', 1000);
-const BACKENDS = arg('backends', 50);
-const CPU_SECS = arg('cpu-secs', 20);
-const LOAD_SECS = arg('load-secs', 10);
-const RATE = arg('rate', 1000);
-const RUNS = arg('runs', 3);
+const SERVERS = numArg('servers', 1000);
+const BACKENDS = numArg('backends', 50);
+const CPU_SECS = numArg('cpu-secs', 20);
+const LOAD_SECS = numArg('load-secs', 10);
+const RATE = numArg('rate', 1000);
+const RUNS = numArg('runs', 3);
 const lab = benchDir('hapair-bench-checks-');
 const { dir, start } = lab;
 

@@ -163,3 +163,33 @@ export function median(xs) {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * A fresh lab with nodes a (priority 150) and b (100) of one implementation, a TCP server on each, and a client c;
+ * `vrrp` overrides conf() fields (version, advertInt). Returns once a is MASTER and b BACKUP (steady).
+ */
+export async function pair(kind, { prefix = 'hpb', vrrp = {} } = {}) {
+  const lab = await Lab.create({ prefix });
+  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
+  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
+  await lab.addNode({ name: 'c', ip: '198.18.0.50' });
+  startServer(lab, 'a');
+  startServer(lab, 'b');
+  const A = new Node(lab, a, kind, (flag) => conf({ name: 'a', prio: 150, flag, ...vrrp }));
+  const B = new Node(lab, b, kind, (flag) => conf({ name: 'b', prio: 100, flag, ...vrrp }));
+  B.start();
+  A.start();
+  await steady(A, B);
+  return { lab, A, B, a, b };
+}
+
+/** Waits for a MASTER / b BACKUP, then lets the pair settle; every measured run starts from here. */
+export async function steady(A, B) {
+  await waitFor(async () => (await A.hasVip()) && !(await B.hasVip()), 20_000, 'a MASTER, b BACKUP');
+  // After a healed partition a never left MASTER, so it re-announces the VIP only if one of b's adverts reaches it
+  // before b yields (keepalived's lower-priority GARPs, both implementations): otherwise the client keeps b's MAC
+  // and the next run would measure that stale entry (~1.2 s of neighbour probing), not the failover. Each run
+  // starts with the client resolving the VIP afresh.
+  await A.lab.execOk('c', ['ip', 'neigh', 'flush', 'to', VIP]);
+  await sleep(1500);
+}

@@ -6,7 +6,7 @@
 // phase) and the probe's outage. Shows where an implementation loses milliseconds.
 // Usage (root): node scripts/bench/failover-timeline.mjs [--runs N] [--kind hapair|keepalived]  (HAPAIR_OUT as failover.mjs)
 import path from 'node:path';
-import { Lab, Node, conf, dist, startServer, startProbe, waitFor, sleep, median, VIP, PORT } from './failover-lib.mjs';
+import { dist, pair, steady, startProbe, waitFor, sleep, median, VIP, PORT } from './failover-lib.mjs';
 
 const { Capture } = await import(path.join(dist, 'src/lab/index.js'));
 
@@ -70,25 +70,6 @@ function monitor(lab, node) {
   };
 }
 
-async function pair(kind) {
-  const lab = await Lab.create({ prefix: 'hpt' });
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  await lab.addNode({ name: 'c', ip: '198.18.0.50' });
-  startServer(lab, 'a');
-  startServer(lab, 'b');
-  const A = new Node(lab, a, kind, (flag) => conf({ name: 'a', prio: 150, flag }));
-  const B = new Node(lab, b, kind, (flag) => conf({ name: 'b', prio: 100, flag }));
-  B.start();
-  A.start();
-  return { lab, A, B, a, b };
-}
-
-async function steady(A, B) {
-  await waitFor(async () => (await A.hasVip()) && !(await B.hasVip()), 20_000, 'a MASTER, b BACKUP');
-  await sleep(1500);
-}
-
 const r1 = (x) => (x === undefined ? '-' : Math.round(x * 10) / 10);
 
 async function one(env) {
@@ -137,10 +118,9 @@ async function one(env) {
 const COLS = ['prio0', 'aVipDel', 'aLastSynAck', 'skew', 'bAdvert', 'bVipAdd', 'bGarp', 'bSynAck', 'garpAfterAdvert', 'synAckAfterGarp', 'netGap', 'outage'];
 const results = {};
 for (const kind of KINDS) {
-  const env = await pair(kind);
+  const env = await pair(kind, { prefix: 'hpt' });
   results[kind] = [];
   try {
-    await steady(env.A, env.B);
     for (let i = 0; i < RUNS; i++) {
       const r = await one(env);
       results[kind].push(r);

@@ -4,7 +4,7 @@
 // advert_int 0.1 crash failover; and a soak at 0.1 s with both cores busy that must show zero spurious transitions.
 // Usage (root): node scripts/bench/failover.mjs [--quick | --v3-only | --soak-only]   (uses dist/; HAPAIR_OUT=.build/x to use another build)
 import fs from 'node:fs';
-import { Lab, Node, conf, startServer, startProbe, waitFor, sleep, median, VIP } from './failover-lib.mjs';
+import { pair, steady, startProbe, waitFor, sleep, median } from './failover-lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 5;
@@ -15,32 +15,6 @@ const only = process.argv.includes('--soak-only');
 if (process.getuid?.() !== 0) {
   process.stderr.write('failover bench needs root (network namespaces, raw sockets)\n');
   process.exit(2);
-}
-
-/** A fresh lab with nodes a (priority 150), b (100) of one implementation and a client c; a is MASTER on return. */
-async function pair(kind, vrrp) {
-  const lab = await Lab.create({ prefix: 'hpb' });
-  const a = await lab.addNode({ name: 'a', ip: '198.18.0.11' });
-  const b = await lab.addNode({ name: 'b', ip: '198.18.0.12' });
-  await lab.addNode({ name: 'c', ip: '198.18.0.50' });
-  startServer(lab, 'a');
-  startServer(lab, 'b');
-  const A = new Node(lab, a, kind, (flag) => conf({ name: 'a', prio: 150, flag, ...vrrp }));
-  const B = new Node(lab, b, kind, (flag) => conf({ name: 'b', prio: 100, flag, ...vrrp }));
-  B.start();
-  A.start();
-  await steady(A, B);
-  return { lab, A, B };
-}
-
-async function steady(A, B) {
-  await waitFor(async () => (await A.hasVip()) && !(await B.hasVip()), 20_000, 'a MASTER, b BACKUP');
-  // After a healed partition a never left MASTER, so it re-announces the VIP only if one of b's adverts reaches it
-  // before b yields (keepalived's lower-priority GARPs, both implementations): otherwise the client keeps b's MAC
-  // and the next run would measure that stale entry (~1.2 s of neighbour probing), not the failover. Each run
-  // starts with the client resolving the VIP afresh.
-  await A.lab.execOk('c', ['ip', 'neigh', 'flush', 'to', VIP]);
-  await sleep(1500);
 }
 
 /**
@@ -80,7 +54,7 @@ async function measure(env, scenario) {
 }
 
 async function outages(kind, vrrp, names, runs = RUNS) {
-  const env = await pair(kind, vrrp);
+  const env = await pair(kind, { vrrp });
   const out = {};
   try {
     for (const name of names) {
@@ -98,7 +72,7 @@ async function outages(kind, vrrp, names, runs = RUNS) {
 
 /** Both hapair nodes at v3 0.1 s for SOAK_S seconds with two CPU burners: every transition is spurious. */
 async function soak() {
-  const env = await pair('hapair', { version: 3, advertInt: 0.1 });
+  const env = await pair('hapair', { vrrp: { version: 3, advertInt: 0.1 } });
   const burners = [];
   try {
     const code = `const end = Date.now() + ${(SOAK_S + 30) * 1000}; let x = 0; while (Date.now() < end) x++;`;
