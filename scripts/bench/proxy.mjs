@@ -9,6 +9,8 @@
 //        the others in every run: A/B of V8 settings under the same machine noise; printed as its own table)]
 //        [--baseline (also 'node-pipe', the simplest possible Node proxy: net.connect + pipe both ways, no parsing, no
 //        timers; measured interleaved on every row: the floor of Node's own p99, CPU and RSS on this machine)]
+//        [--timeline (after each run's measured rows, one more keep-alive pass per proxy with wrk-timeline.lua: the
+//        start-up rate and the loop-wide stalls behind a p99; printed as its own table, never part of the targets)]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ const IDLE_RSS = Number(opt('--idle-rss', '15'));
 const NODE_FLAGS = opt('--node-flags', '').split(' ').filter(Boolean);
 const AB_FLAGS = args.includes('--ab-flags') ? opt('--ab-flags', '').split(' ').filter(Boolean) : undefined;
 const BASELINE = args.includes('--baseline');
+const TIMELINE = args.includes('--timeline');
 const KINDS = [...(AB_FLAGS ? ['hapair', 'hapair-b', 'haproxy'] : ['hapair', 'haproxy']), ...(BASELINE ? ['node-pipe'] : [])];
 // The reference Node proxy for --baseline: what any Node proxy pays before doing any proxy work.
 const NODE_PIPE = `const net = require('net'); const [port, up] = process.argv.slice(1).map(Number);
@@ -189,6 +192,13 @@ http {
       // RssFile: clean pages of the executable and libraries (Node's binary: ~42 MiB of it resident, shared with every
       // other node process); RssAnon: the process's own memory (heap, buffers, malloc).
       record('RSS', kind, { rss: rssKiB(pid) / 1024, anon: rssKiB(pid, 'RssAnon') / 1024, file: rssKiB(pid, 'RssFile') / 1024 });
+      if (TIMELINE) {
+        // After the RSS reading, so the measured sequence is unchanged; never a measured row (Lua per response slows
+        // wrk). How the keep-alive completions spread over 5 ms windows, right after the bulk row.
+        const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, '-s', path.join(here, 'wrk-timeline.lua'), `http://127.0.0.1:${p.http}/`], { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
+        const t = /timeline windows=(\d+) median5ms=(\d+) first100ms=([\d.]+) dips=(\d+) seconds=([\d.]+)/.exec(out);
+        if (t) record('timeline', kind, { median5ms: Number(t[2]), first100: Number(t[3]), dipsPerS: Number(t[4]) / Number(t[5]) });
+      }
     }
   }
   const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -233,6 +243,15 @@ http {
         const b = m(row, 'haproxy', key);
         lines.push(`${row.padEnd(22)} | ${label.padEnd(13)} | ${fmt(a, d).padStart(9)} | ${fmt(b, d).padStart(9)} | ${ratio(a, b)}`);
       }
+    }
+  }
+  if (TIMELINE) {
+    lines.push('');
+    lines.push('timeline (extra keep-alive pass, wrk-timeline.lua): completions per 5 ms window, medians of runs');
+    lines.push('proxy      | median per 5 ms | first 100 ms vs median | stalls/s (5 ms windows < 40% of median)');
+    for (const kind of KINDS) {
+      if (!results.timeline?.[kind]) continue;
+      lines.push(`${kind.padEnd(10)} | ${fmt(m('timeline', kind, 'median5ms'), 0).padStart(15)} | ${fmt(m('timeline', kind, 'first100'), 2).padStart(22)} | ${fmt(m('timeline', kind, 'dipsPerS'), 1)}`);
     }
   }
   if (AB_FLAGS) {

@@ -19,6 +19,12 @@ export interface Conn {
   /** The receiver of this connection's events (replaced when a pooled server connection changes hands). */
   events: ConnEvents;
   readonly destroyed: boolean;
+  /**
+   * destroy() resets (RST) instead of closing with a FIN. Set on connections the proxy opens, cleared once the peer
+   * has sent its FIN or is known to be closing (haproxy's FD_LINGER_RISK): the side that closes first keeps the
+   * TIME_WAIT, and on a proxy that would hold its local ports towards a server for 60 s per closed connection.
+   */
+  lingerRisk: boolean;
   /** Not reading (new connections start paused: call resume()). */
   readonly paused: boolean;
   /** A write is still queued in user space: wait for onDrain before writing more. */

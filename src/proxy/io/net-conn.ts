@@ -9,6 +9,8 @@ import { isIP } from 'node:net';
 
 export class NetConn implements Conn {
   events: ConnEvents = NO_EVENTS;
+  /** A TCP connection we opened: destroy() before the peer's FIN resets it (no TIME_WAIT here; see RawConn). */
+  lingerRisk = false;
 
   /** Takes over `sock` paused: the owner calls resume() once its receiver is in place. */
   constructor(readonly sock: net.Socket) {
@@ -16,7 +18,10 @@ export class NetConn implements Conn {
     sock.allowHalfOpen = true;
     sock.pause();
     sock.on('data', (c: Buffer) => this.events.onData(c));
-    sock.on('end', () => this.events.onEnd());
+    sock.on('end', () => {
+      this.lingerRisk = false;
+      this.events.onEnd();
+    });
     sock.on('drain', () => this.events.onDrain());
     sock.on('error', (err: NodeJS.ErrnoException) => this.events.onError(err.code ?? err.message));
     sock.on('close', (hadError: boolean) => this.events.onClose(hadError));
@@ -77,7 +82,8 @@ export class NetConn implements Conn {
     this.sock.end();
   }
   destroy(): void {
-    this.sock.destroy();
+    if (this.lingerRisk && !this.sock.writableEnded) this.reset();
+    else this.sock.destroy();
   }
   reset(): void {
     if (this.sock.readyState === 'open' && typeof this.sock.resetAndDestroy === 'function') this.sock.resetAndDestroy();
@@ -112,7 +118,9 @@ export function dialConn(
   netDialer(target, timeoutMs, signal, (a) => {
     if (!a.ok) return done(a);
     if (noDelay) a.socket.setNoDelay(true);
-    done({ ok: true, socket: new NetConn(a.socket) });
+    const c = new NetConn(a.socket);
+    c.lingerRisk = !target.path; // TCP only: a unix socket has no TIME_WAIT
+    done({ ok: true, socket: c });
   });
 }
 

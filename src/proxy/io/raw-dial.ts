@@ -41,6 +41,7 @@ function onConnected(this: ConnectReq, status: number): void {
   if (d.done) return;
   if (status < 0) return d.settle({ ok: false, timedOut: false, aborted: false, error: errName(status) });
   if (d.noDelay) d.conn.setNoDelay();
+  d.conn.lingerRisk = true; // ours: closed with a RST unless the server closes first (raw.ts)
   d.settle({ ok: true, socket: d.conn });
 }
 

@@ -70,6 +70,13 @@ export class RawConn implements Conn {
   paused = true;
   needDrain = false;
   hadError = false;
+  /**
+   * Closed by destroy() with a RST while set: a connection we opened whose peer has not sent its FIN. haproxy does
+   * the same for server connections (FD_LINGER_RISK, set at connect and cleared on read0): closing first with a FIN
+   * would leave the TIME_WAIT, and the local port, on the proxy for 60 s; at a few hundred closes per second that
+   * exhausts the ports towards one server and makes every connect() search for a free one.
+   */
+  lingerRisk = false;
   private inflight = 0;
   private readEof = false;
   private ending = false;
@@ -226,6 +233,7 @@ export class RawConn implements Conn {
   /** @internal the peer's FIN. */
   eof(): void {
     this.readEof = true;
+    this.lingerRisk = false; // the peer closed first: a normal close leaves no TIME_WAIT here
     this.events.onEnd();
     if (this.shut && !this.destroyed) this.close();
   }
@@ -239,7 +247,7 @@ export class RawConn implements Conn {
   }
 
   destroy(): void {
-    if (!this.destroyed) this.close();
+    if (!this.destroyed) this.close(this.lingerRisk && !this.ending);
   }
 
   reset(): void {
@@ -252,12 +260,15 @@ export class RawConn implements Conn {
     h.close();
   }
 
-  private close(): void {
+  /** `abortive`: SO_LINGER 0 (RST), unless a shutdown was started (libuv refuses to mix the two). */
+  private close(abortive = false): void {
     this.destroyed = true;
     this.needDrain = false;
+    const h = this.handle;
     // Without a receiver no close callback is registered: C++ then does not call into JS at all.
-    if (this.events === NO_EVENTS) this.handle.close();
-    else this.handle.close(onClosed);
+    const cb = this.events === NO_EVENTS ? undefined : onClosed;
+    if (abortive && typeof h.reset === 'function' && h.reset(cb) === 0) return;
+    h.close(cb);
   }
 
   pause(): void {
