@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors.js';
 import type { NotifySink } from '../notify/types.js';
 import type { FsmAction, FsmConfig, FsmEvent, FsmState, InstanceConfig, InstanceStatus, KeepalivedConfig, TimerName, TransitionReason, VrrpState } from './types.js';
 import { initialState } from './fsm.js';
+import { NO_PEER_FAULT, fsmConfigFor, noPeerFault } from './instance-config.js';
 import { encodeIpv4Packet, makeAdvert, nextIpId, type DecodedPacket } from './codec.js';
 import { expectationsFor, validateAdvert, type ValidateResult } from './validate.js';
 import { computePriority } from './priority.js';
@@ -40,34 +41,7 @@ const RUNTIME_FAULT = 'runtime';
 const RUNTIME_RETRY_MS = 5000;
 const ADVERT_FLUSH_MS = 200; // longest wait for in-flight adverts before VIPs are removed
 
-/**
- * keepalived 2.2.7 `unicast_fault_no_peer`: an instance meant to be unicast but configured without peers is held in
- * FAULT instead of silently advertising to 224.0.0.18 (keepalived.md §6.5). The fault lasts until a reload adds peers.
- */
-const NO_PEER_FAULT = 'unicast_fault_no_peer';
-export function noPeerFault(cfg: InstanceConfig): boolean {
-  return cfg.unicastFaultNoPeer === true && cfg.unicastPeers.length === 0;
-}
-
-export function fsmConfigFor(cfg: InstanceConfig, srcIp: string): FsmConfig {
-  return {
-    name: cfg.name,
-    vrid: cfg.vrid,
-    version: cfg.version,
-    basePriority: cfg.basePriority,
-    advertIntMs: cfg.advertIntMs,
-    nopreempt: cfg.nopreempt,
-    preemptDelayMs: cfg.preemptDelayMs,
-    configuredState: cfg.configuredState,
-    downTimerAdverts: cfg.downTimerAdverts,
-    lowerPrioNoAdvert: cfg.lowerPrioNoAdvert,
-    higherPrioSendAdvert: cfg.higherPrioSendAdvert,
-    garp: cfg.garp,
-    srcIp,
-    ...(cfg.syncGroup ? { syncGroup: cfg.syncGroup } : {}),
-    noTrackVips: cfg.vips.filter((v) => v.noTrack).map((v) => v.address),
-  };
-}
+export { noPeerFault };
 
 export class Instance {
   cfg: InstanceConfig;
