@@ -68,10 +68,11 @@ export class HttpSession extends RequestSide {
     const noBody = req.method === 'HEAD' || status === 204 || status === 304;
     this.respLeft = noBody ? 0 : rh.chunked ? -1 : rh.te ? -2 : rh.contentLength >= 0 ? rh.contentLength : -2;
     if (this.respLeft === -1) c.chunked.reset();
-    this.serverKeep = this.mode === 'keep-alive' && this.respLeft !== -2 && (rh.minor === 1 ? !rh.connClose : rh.connKeepAlive);
+    const serverCloses = rh.minor === 1 ? rh.connClose : !rh.connKeepAlive;
+    this.serverKeep = this.mode === 'keep-alive' && this.respLeft !== -2 && !serverCloses;
     // A server that closes after this response (it says so, or we asked it to): its FIN is on its way, so our close
     // is a normal one (the TIME_WAIT stays with the server), as haproxy's is once it has read that FIN.
-    if (this.mode !== 'keep-alive' || (rh.minor === 1 ? rh.connClose : !rh.connKeepAlive)) c.socket.lingerRisk = false;
+    if (this.mode !== 'keep-alive' || serverCloses) c.socket.lingerRisk = false;
     if (this.respLeft === -2 || !this.reqDone || this.draining || this.fe.deps.global.stopping) this.clientKeep = false;
     const cookie = this.be!.section.cookie;
     let drop = 0;

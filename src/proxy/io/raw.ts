@@ -247,17 +247,13 @@ export class RawConn implements Conn {
   }
 
   destroy(): void {
-    if (!this.destroyed) this.close(this.lingerRisk && !this.ending);
+    if (!this.destroyed) this.close(this.lingerRisk);
   }
 
   reset(): void {
     if (this.destroyed) return;
-    this.destroyed = true;
-    this.needDrain = false;
-    // No close callback: nothing listens any more, and C++ then does not call into JS at all.
-    const h = this.handle;
-    if (typeof h.reset === 'function' && h.reset() === 0) return;
-    h.close();
+    this.events = NO_EVENTS; // no event follows a reset (Conn.reset)
+    this.close(true);
   }
 
   /** `abortive`: SO_LINGER 0 (RST), unless a shutdown was started (libuv refuses to mix the two). */
@@ -267,7 +263,7 @@ export class RawConn implements Conn {
     const h = this.handle;
     // Without a receiver no close callback is registered: C++ then does not call into JS at all.
     const cb = this.events === NO_EVENTS ? undefined : onClosed;
-    if (abortive && typeof h.reset === 'function' && h.reset(cb) === 0) return;
+    if (abortive && !this.ending && typeof h.reset === 'function' && h.reset(cb) === 0) return;
     h.close(cb);
   }
 
