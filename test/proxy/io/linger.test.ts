@@ -139,7 +139,9 @@ for (const mode of ['raw', 'net'] as const) {
         const r = await rawExchange(px.port(fe), 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { waitMs: 2000 });
         t.regex(r.text, /^HTTP\/1\.1 200 /, `${fe} request ${i}`);
       }
-      await until(() => p.ends.length === N && !p.ends.includes('open'), 5000, `${fe}: ${N} server connections closed`);
+      // The keep-alive server's connections are parked idle and closed by the pool's purge: 5 s (haproxy's
+      // pool-purge-delay default) plus up to one purge tick (1 s) after the last request.
+      await until(() => p.ends.length === N && !p.ends.includes('open'), 10_000, `${fe}: ${N} server connections closed`);
     }
     t.deepEqual([...new Set(keeps.ends)], ['reset'], 'the proxy closed first: every server connection reset');
     t.is(timeWaitTo(keeps.port), 0, 'no TIME_WAIT on the proxy side towards the keep-alive server');
