@@ -91,7 +91,7 @@ function wrk(url, extra = []) {
   const pct = (p) => { const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out); return m ? unit(m[1], m[2]) : NaN; };
   const req = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? /Socket errors: .*/.exec(out)?.[0];
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: pct(50), p99: pct(99), requests: req, errors };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: pct(50), p99: pct(99), requests: req, errors, out };
 }
 
 function bulk(url) {
@@ -180,7 +180,7 @@ http {
         const c0 = cpuTicks(pid);
         const r = fn();
         const cpu = (cpuTicks(pid) - c0) * TICK_US;
-        record(row, kind, { ...r, cpuPerReq: r.requests ? cpu / r.requests : cpu / Math.max(1, r.bytes / 1048576), cpu });
+        record(row, kind, { ...r, out: undefined, cpuPerReq: r.requests ? cpu / r.requests : cpu / Math.max(1, r.bytes / 1048576), cpu });
       };
       measure('HTTP keep-alive', () => wrk(`http://127.0.0.1:${p.http}/`));
       measure('HTTP new conn/request', () => wrk(`http://127.0.0.1:${p.http}/`, ['-H', 'Connection: close']));
@@ -195,7 +195,7 @@ http {
       if (TIMELINE) {
         // After the RSS reading, so the measured sequence is unchanged; never a measured row (Lua per response slows
         // wrk). How the keep-alive completions spread over 5 ms windows, right after the bulk row.
-        const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, '-s', path.join(here, 'wrk-timeline.lua'), `http://127.0.0.1:${p.http}/`], { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
+        const { out } = wrk(`http://127.0.0.1:${p.http}/`, ['-s', path.join(here, 'wrk-timeline.lua')]);
         const t = /timeline windows=(\d+) median5ms=(\d+) first100ms=([\d.]+) dips=(\d+) seconds=([\d.]+)/.exec(out);
         if (t) record('timeline', kind, { median5ms: Number(t[2]), first100: Number(t[3]), dipsPerS: Number(t[4]) / Number(t[5]) });
       }
