@@ -39,17 +39,24 @@ class Group {
     slot.key = key;
     slot.seq = ++this.#seq;
     slot.where = tree;
+    // Shifted by hand, not splice(): splice returns a new array on every call, and this runs twice per pick.
     const list = this[tree];
     let i = list.length;
-    while (i > 0 && list[i - 1]!.key > key) i--;
-    list.splice(i, 0, slot);
+    list.push(slot);
+    while (i > 0 && list[i - 1]!.key > key) {
+      list[i] = list[i - 1]!;
+      i--;
+    }
+    list[i] = slot;
   }
 
   remove(slot: Slot): void {
     if (slot.where === null) return;
     const list = this[slot.where];
     const i = list.indexOf(slot);
-    if (i >= 0) list.splice(i, 1);
+    if (i < 0) return;
+    for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
+    list.pop();
   }
 
   /** Heavier servers first: they must start early for a smooth distribution. */
@@ -111,18 +118,19 @@ export class RoundRobin implements Balancer {
   readonly dynamic = true;
   readonly fifoWhenQueued = true;
   readonly #ctx: BalancerContext;
-  readonly #slots = new Map<LbServer, Slot>();
+  readonly #slots: Slot[] = [];
   readonly #act = new Group();
   readonly #bck = new Group();
+  readonly #extracted: Slot[] = [];
 
   constructor(ctx: BalancerContext) {
     this.#ctx = ctx;
     for (const s of ctx.servers) {
       const slot: Slot = { s, npos: 0, lpos: 0, rweight: 0, weight: inLb(s) ? s.lbWeight : 0, where: null, key: 0, seq: 0 };
-      this.#slots.set(s, slot);
+      this.#slots.push(slot);
     }
     for (const g of [this.#act, this.#bck]) {
-      const members = [...this.#slots.values()].filter((x) => x.weight > 0 && x.s.backup === (g === this.#bck));
+      const members = this.#slots.filter((x) => x.weight > 0 && x.s.backup === (g === this.#bck));
       const tot = members.reduce((a, x) => a + x.weight, 0);
       g.currPos = g.currWeight = g.nextWeight = tot;
       for (const x of members) g.queueByWeight('init', x);
@@ -134,7 +142,7 @@ export class RoundRobin implements Balancer {
   }
 
   update(): void {
-    for (const slot of this.#slots.values()) {
+    for (const slot of this.#slots) {
       const next = inLb(slot.s) ? slot.s.lbWeight : 0;
       if (next === slot.weight && (next > 0) === (slot.where !== null)) continue;
       this.#reweight(slot, next);
@@ -183,9 +191,8 @@ export class RoundRobin implements Balancer {
   }
 
   pick(input: PickInput): LbServer | undefined {
-    const act = [...this.#slots.values()].some((x) => !x.s.backup && x.where !== null);
     let g: Group;
-    if (act) g = this.#act;
+    if (this.#activeInLb()) g = this.#act;
     else if (!this.#ctx.allBackups) {
       // Only the first usable backup takes traffic (haproxy lbprm.fbck).
       return this.#ctx.servers.find((s) => s.backup && inLb(s));
@@ -194,7 +201,7 @@ export class RoundRobin implements Balancer {
 
     let switched = false;
     let avoided: Slot | undefined;
-    const extracted: Slot[] = [];
+    const extracted = this.#extracted; // per-pick scratch (no allocation per request); emptied below
     let chosen: Slot | undefined;
     for (let guard = 0; guard < 100_000; guard++) {
       if (!g.currWeight) g.currPos = g.currWeight = g.nextWeight;
@@ -226,13 +233,22 @@ export class RoundRobin implements Balancer {
       extracted.push(slot); // saturated or avoided: requeued below
     }
     if (chosen) g.queue(chosen);
-    for (const x of extracted) {
+    for (let i = 0; i < extracted.length; i++) {
+      const x = extracted[i]!;
       if (x === chosen) continue;
       // After a window switch their place is lost and only their weight matters.
       if (switched) g.queueByWeight('init', x);
       else g.queue(x);
     }
+    extracted.length = 0;
     return chosen?.s;
+  }
+
+  /** Some active (non-backup) server is in the load-balancing trees. */
+  #activeInLb(): boolean {
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i++) if (!slots[i]!.s.backup && slots[i]!.where !== null) return true;
+    return false;
   }
 
   taken(): void {}
