@@ -266,6 +266,7 @@ export abstract class RequestSide extends SessionCore implements ServerConnOwner
         this.lastServer = this.lastClient;
         if (part === chunk && !this.conn.socket.writing) this.sock.release(chunk); // forwarded whole and written
       } else {
+        if (part === chunk) this.sock.release(chunk, true); // forwarded whole, the queued write holds it last
         this.sock.pause();
         this.cliPausedByServer = true;
       }

@@ -144,8 +144,10 @@ export class HttpSession extends RequestSide {
       this.facts.bytesOut += n;
       if (n < chunk.length) {
         if (!this.sock.write(chunk.subarray(0, n))) this.pauseServer();
-      } else if (!this.sock.write(chunk)) this.pauseServer();
-      else if (!this.sock.writing) c.socket.release(chunk); // forwarded whole and written: its memory may be reused
+      } else if (!this.sock.write(chunk)) {
+        this.pauseServer();
+        c.socket.release(chunk, true); // forwarded whole, the queued write holds it last
+      } else if (!this.sock.writing) c.socket.release(chunk); // forwarded whole and written: its memory may be reused
     }
     if (n < chunk.length) this.serverKeep = false;
     if (this.respLeft === 0) this.responseDone();

@@ -36,10 +36,12 @@ export interface Conn {
   readonly localAddress: string;
   readonly localPort: number;
   /**
-   * The receiver is done with `chunk`, a whole chunk this connection delivered: nothing references it any more (it
-   * was written on synchronously, see `writing`). The connection may read into its memory again. Optional hint.
+   * The receiver is done with `chunk`, a whole chunk this connection delivered: it forwarded it whole and keeps no
+   * reference. Without `queued` the write went out synchronously (see `writing`) and the connection may read into
+   * this memory again at once; with `queued` the write was queued, is the chunk's last holder, and the memory may be
+   * reused once that write completes. Optional hint.
    */
-  release(chunk: Buffer): void;
+  release(chunk: Buffer, queued?: boolean): void;
   /** Sends bytes; false = queued (backpressure: wait for onDrain). Writes after end()/destroy() are dropped. */
   write(chunk: Buffer): boolean;
   /** Several buffers in one system call (writev). */

@@ -36,6 +36,46 @@ const MAX_READ = 262144;
 const SHRINK_AFTER = 2;
 const SHARED = Buffer.allocUnsafeSlow(READ_SIZE);
 
+/**
+ * Own buffers whose receiver forwarded them whole onto a write that libuv queued (Conn.release with `queued`): the
+ * write is then their last holder, and they come back here when it completes (onWriteDone) instead of waiting for
+ * the garbage collector. Keyed by ArrayBuffer (a write may hold a view of it); weak, so a buffer whose write never
+ * reports back is simply collected. Without this every stall of a client slower than its server left one 64-256 KiB
+ * buffer for the GC: 16 downloads of 100 MB at 40 MB/s each peaked at 103 MiB RSS, 71 MiB with reuse.
+ */
+const QUEUED = new WeakMap<ArrayBufferLike, Buffer>();
+/** Spare own buffers (sizes READ_SIZE..MAX_READ), reused before allocating; a few are enough for bulk streams. */
+const SPARE: Buffer[] = [];
+const SPARE_MAX = 8;
+
+function takeOwn(size: number): Buffer {
+  for (let i = SPARE.length - 1; i >= 0; i--) {
+    const b = SPARE[i]!;
+    if (b.length !== size) continue;
+    SPARE[i] = SPARE[SPARE.length - 1]!;
+    SPARE.pop();
+    return b;
+  }
+  return Buffer.allocUnsafeSlow(size);
+}
+
+/** A queued write is done with `data`: an own buffer it held last goes back to SPARE. */
+function written(data: unknown): void {
+  if (data instanceof Uint8Array) {
+    const own = QUEUED.get(data.buffer);
+    if (own === undefined) return;
+    QUEUED.delete(data.buffer);
+    if (SPARE.length < SPARE_MAX) SPARE.push(own);
+  } else if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) written(data[i]);
+  }
+}
+
+/** @internal (tests) spare own buffers held for reuse. */
+export function spareReadBuffers(): number {
+  return SPARE.length;
+}
+
 function onRead(this: TcpHandle): Buffer | undefined {
   const c = this[OWNER] as RawConn | undefined;
   if (!c || c.destroyed) return undefined;
@@ -49,8 +89,10 @@ function onRead(this: TcpHandle): Buffer | undefined {
 
 function onWriteDone(this: WriteReq, status: number): void {
   const c = this.conn;
+  const data = this.buffer;
   this.conn = undefined;
   this.buffer = undefined;
+  written(data);
   if (c) c.written(status);
 }
 
@@ -101,7 +143,7 @@ export class RawConn implements Conn {
     if (own === undefined) {
       const chunk = Buffer.allocUnsafe(n);
       SHARED.copy(chunk, 0, 0, n);
-      if (n >= BULK) this.own = Buffer.allocUnsafeSlow(READ_SIZE);
+      if (n >= BULK) this.own = takeOwn(READ_SIZE);
       this.events.onData(chunk);
       return this.own;
     }
@@ -119,7 +161,7 @@ export class RawConn implements Conn {
     // A read that filled the buffer: the peer sends faster than one buffer per loop turn, take twice as much.
     const size = full && own.length < MAX_READ ? own.length * 2 : own.length;
     if (this.released && size === own.length) return undefined;
-    return (this.own = Buffer.allocUnsafeSlow(size));
+    return (this.own = takeOwn(size));
   }
 
   /** @internal Size of the buffer the next read goes into (tests: bulk growth and shrinking back). */
@@ -127,8 +169,11 @@ export class RawConn implements Conn {
     return this.own?.length ?? 0;
   }
 
-  release(chunk: Buffer): void {
-    if (this.own !== undefined && chunk.buffer === this.own.buffer) this.released = true;
+  release(chunk: Buffer, queued = false): void {
+    const own = this.own;
+    if (own === undefined || chunk.buffer !== own.buffer) return;
+    if (queued) QUEUED.set(own.buffer, own);
+    else this.released = true;
   }
 
   get writing(): boolean {

@@ -60,8 +60,10 @@ export class Tunnel {
     this.bytesUp += chunk.length;
     const now = performance.now();
     this.lastClient = now;
-    if (!this.server.write(chunk)) this.client.pause();
-    else {
+    if (!this.server.write(chunk)) {
+      this.client.release(chunk, true); // the queued write holds it last
+      this.client.pause();
+    } else {
       this.lastServer = now;
       // Written whole: the client connection may read into this memory again (early bytes are not its buffers).
       if (!this.server.writing) this.client.release(chunk);
@@ -72,8 +74,10 @@ export class Tunnel {
     this.bytesDown += chunk.length;
     const now = performance.now();
     this.lastServer = now;
-    if (!this.client.write(chunk)) this.server.pause();
-    else {
+    if (!this.client.write(chunk)) {
+      this.server.release(chunk, true);
+      this.server.pause();
+    } else {
       this.lastClient = now;
       if (!this.client.writing) this.server.release(chunk);
     }

@@ -81,3 +81,76 @@ run('a bulk stream grows the read buffer, small messages give it back, a second 
 
   t.true(Buffer.concat(got).equals(Buffer.concat([bulk1, ...smalls, bulk2])), 'every byte intact and in order');
 });
+
+run('a bulk stream that outruns its receiver: queued writes hand the read buffers back for reuse, bytes intact', async (t) => {
+  // client --(32 MiB)--> [accepted RawConn] -- Tunnel --> [dialled RawConn] --> slow sink. The sink pauses now and
+  // then, so the tunnel's writes queue (write() false), the reader releases each chunk with `queued`, and the buffers
+  // come back from the completed writes. A buffer reused too early would corrupt the stream: the digest checks it.
+  const { Tunnel, TunnelServerEvents } = await import('../../../src/proxy/tcp/tunnel.js');
+  const { rawDial } = await import('../../../src/proxy/io/raw-dial.js');
+  const { spareReadBuffers } = await import('../../../src/proxy/io/raw.js');
+  const total = 32 << 20;
+  const source = crypto.randomBytes(total);
+  const want = crypto.createHash('sha256').update(source).digest('hex');
+
+  const sinkHash = crypto.createHash('sha256');
+  let sunk = 0;
+  const sink = net.createServer((s) => {
+    let sinceStall = 0;
+    s.on('data', (d: Buffer) => {
+      sinkHash.update(d);
+      sunk += d.length;
+      sinceStall += d.length;
+      if (sinceStall >= 1 << 20) {
+        // A slow client: stop reading for a moment, the proxy side's socket buffer fills and its writes queue.
+        sinceStall = 0;
+        s.pause();
+        setTimeout(() => s.resume(), 3);
+      }
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+
+  const front = net.createServer();
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  const delivered = new Set<ArrayBufferLike>();
+  let reads = 0;
+  let spareSeen = 0;
+  let tunnelDone = false;
+  t.true(hookAccept(front, (c: Conn) => {
+    rawDial({ host: '127.0.0.1', port: (sink.address() as net.AddressInfo).port }, 5000, undefined, (a) => {
+      if (!a.ok) throw new Error(`dial: ${a.error}`);
+      const server = a.socket;
+      const tunnel = new Tunnel(c, server, {}, () => (tunnelDone = true));
+      c.events = {
+        onData(chunk) {
+          reads++;
+          if (chunk.length >= 16384) delivered.add(chunk.buffer);
+          spareSeen = Math.max(spareSeen, spareReadBuffers());
+          tunnel.clientData(chunk);
+        },
+        onEnd: () => tunnel.clientEnd(),
+        onDrain: () => tunnel.clientDrain(),
+        onError: () => tunnel.clientError(),
+        onClose: () => tunnel.clientClose(),
+      };
+      server.events = new TunnelServerEvents(tunnel);
+      tunnel.start();
+    });
+  }));
+  const client = net.connect((front.address() as net.AddressInfo).port, '127.0.0.1');
+  t.teardown(() => {
+    client.destroy();
+    front.close();
+    sink.close();
+  });
+  await new Promise<void>((r) => client.once('connect', r));
+  client.end(source);
+  await until(() => sunk === total, `${total} bytes at the sink (got ${sunk})`, 30_000);
+  t.is(sinkHash.digest('hex'), want, 'every byte intact and in order');
+  t.true(spareSeen > 0, 'completed queued writes gave buffers back');
+  // Without reuse every bulk read after a queued write takes a fresh buffer: hundreds for 32 MiB.
+  t.log(`${delivered.size} distinct / ${reads} reads / spare ${spareSeen}`);
+  t.true(delivered.size <= 24, `${delivered.size} distinct read buffers for ${reads} reads`);
+  await until(() => tunnelDone, 'tunnel closed after both FINs');
+});
